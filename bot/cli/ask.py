@@ -1,0 +1,70 @@
+"""`citebot ask`: one question from the arguments, or many from standard input."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from bot.cli.progress import progress_bar
+from bot.cli.render import Style, answer_json, answer_text, dumps
+from bot.errors import BadQuestion, IndexMissing
+from bot.retriever import Retriever
+from bot.settings import Settings
+
+PROMPT = "citebot> "
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.question is not None and not args.question.strip():
+        raise BadQuestion('The question is empty; ask something like: citebot ask "Who met in Tokyo?"')
+    retriever = open_or_build(settings)
+    if args.question is not None:
+        answer_one(retriever, args.question, args.json, settings.top_k)
+        return 0
+    return answer_stream(retriever, args.json, settings.top_k)
+
+
+def open_or_build(settings: Settings) -> Retriever:
+    """Open the index; when there is none yet, build it first and say so."""
+    try:
+        return Retriever.open(settings)
+    except IndexMissing:
+        print(f"No index in {settings.index_dir} yet: building it from {settings.corpus_dir} first.", file=sys.stderr)
+    from bot.indexer import build_index
+
+    report = build_index(settings, progress=progress_bar)
+    print(report.summary(), file=sys.stderr)
+    return Retriever.open(settings)
+
+
+def answer_one(retriever: Retriever, question: str, as_json: bool, k: int) -> None:
+    answer = retriever.ask(question, k)
+    for notice in answer.notices:
+        print(f"note: {notice}", file=sys.stderr)
+    if as_json:
+        print(dumps(answer_json(answer)), flush=True)
+    else:
+        print(answer_text(answer, Style(sys.stdout.isatty())), flush=True)
+
+
+def answer_stream(retriever: Retriever, as_json: bool, k: int) -> int:
+    """Answer one question per line until end of input; a bad line is reported and skipped."""
+    interactive = sys.stdin.isatty()
+    if interactive:
+        print("Ask a question (Ctrl-D to quit).", file=sys.stderr)
+    failures = 0
+    while True:
+        try:
+            line = input(PROMPT) if interactive else sys.stdin.readline()
+        except EOFError:
+            break
+        if not interactive and not line:
+            break
+        if not line.strip():
+            continue
+        try:
+            answer_one(retriever, line, as_json, k)
+        except BadQuestion as exc:
+            failures += 1
+            print(f"error: {exc}", file=sys.stderr)
+    return 1 if failures else 0

@@ -1,0 +1,15 @@
+"""`citebot index [--full]`: build or refresh the index."""
+
+from __future__ import annotations
+
+import argparse
+
+from bot.cli.progress import progress_bar
+from bot.indexer import build_index
+from bot.settings import Settings
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    report = build_index(settings, full=args.full, progress=progress_bar)
+    print(report.summary())
+    return 0

@@ -1,0 +1,28 @@
+"""`citebot info`: what the index holds, and whether the corpus changed since."""
+
+from __future__ import annotations
+
+import argparse
+
+from bot.freshness import corpus_changes
+from bot.settings import Settings
+from bot.store import current_build, read_manifest
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    build = current_build(settings.index_dir)
+    manifest = read_manifest(build)
+    changes = corpus_changes(manifest, settings.corpus_dir)
+    state = f"stale: {changes.describe()}; run `citebot index`" if changes.stale else "current"
+    print(f"index      {build}")
+    print(f"built      {manifest.built_at}")
+    print(f"model      {manifest.model} ({manifest.dimension} dimensions)")
+    print(f"passages   {manifest.passages} ({manifest.ann}; target {manifest.splitter['target_tokens']} word pieces)")
+    print(f"encoder    {'ONNX export (fast start)' if manifest.encoder_export else 'sentence-transformers'}")
+    print(f"corpus     {manifest.corpus_dir}: {state}")
+    print(f"documents  {len(manifest.documents)}")
+    for entry in manifest.documents:
+        print(f"  {entry.info.id}: {entry.info.title} ({entry.last - entry.first} passages)")
+    for name in manifest.skipped:
+        print(f"  {name}: skipped (not UTF-8, empty or unreadable)")
+    return 0

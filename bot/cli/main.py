@@ -1,0 +1,128 @@
+"""Argument parsing and the one place where domain errors become a friendly line and an exit code.
+
+Each command's module is imported only when it runs, so `--help` starts instantly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot import __version__
+from bot.errors import CitebotError
+from bot.settings import Settings
+
+COMMANDS = {
+    "ask": "bot.cli.ask",
+    "index": "bot.cli.index",
+    "info": "bot.cli.info",
+    "discord": "bot.cli.discord",
+    "eval": "bot.cli.evaluate",
+}
+
+
+def positive_int(text: str) -> int:
+    """argparse type: an integer of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is less than 1")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="citebot",
+        description="Answer questions about a folder of documents by quoting cited passages.",
+        epilog="Settings also come from CITEBOT_* environment variables and a .env file; see README.md.",
+    )
+    parser.add_argument("--version", action="version", version=f"citebot {__version__}")
+    parser.add_argument(
+        "--corpus", type=Path, metavar="DIR", help="documents folder (CITEBOT_CORPUS_DIR, default corpus)"
+    )
+    parser.add_argument("--index", type=Path, metavar="DIR", help="index folder (CITEBOT_INDEX_DIR, default index)")
+    parser.add_argument("--model", metavar="NAME", help="sentence-transformers name or path (CITEBOT_MODEL)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    ask = sub.add_parser(
+        "ask",
+        help="answer a question with cited passages",
+        description="Answer a question "
+        "with cited passages. With no question, read questions one per line from standard input.",
+    )
+    ask.add_argument("question", nargs="?", help="the question; omit it to read questions interactively or from a pipe")
+    ask.add_argument("-k", type=positive_int, metavar="K", help="how many passages to show (CITEBOT_TOP_K, default 3)")
+    ask.add_argument("--json", action="store_true", help="print JSON (one object per question) instead of text")
+    ask.add_argument(
+        "--mode", choices=("dense", "bm25", "hybrid"), help="retrieval mode (CITEBOT_MODE, default hybrid)"
+    )
+
+    index = sub.add_parser(
+        "index",
+        help="build or refresh the index from the corpus",
+        description="Build or refresh the index. Only new or changed documents are embedded again.",
+    )
+    index.add_argument("--full", action="store_true", help="rebuild everything from scratch")
+
+    sub.add_parser(
+        "info",
+        help="show what the index holds and whether it is current",
+        description="Show what the index holds: documents, passages, model, build time, freshness.",
+    )
+    sub.add_parser(
+        "discord",
+        help="run the Discord bot (needs DISCORD_TOKEN)",
+        description="Run the Discord bot. The token comes from DISCORD_TOKEN (environment or .env).",
+    )
+
+    evaluate = sub.add_parser(
+        "eval",
+        help="score retrieval on a BEIR-format dataset",
+        description="Score citebot's pipeline on a BEIR folder (corpus.jsonl, queries.jsonl, qrels/SPLIT.tsv).",
+    )
+    evaluate.add_argument("dataset", type=Path, metavar="DATASET_DIR")
+    evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+    evaluate.add_argument(
+        "--mode",
+        choices=("dense", "bm25", "hybrid", "all"),
+        default="all",
+        help="mode to score (default: all three, hybrid last)",
+    )
+    evaluate.add_argument(
+        "-k", type=positive_int, default=100, metavar="K", help="passages retrieved per query (default 100)"
+    )
+    evaluate.add_argument("--split", default="test", help="qrels split (default test)")
+    evaluate.add_argument("--limit", type=positive_int, metavar="N", help="score only the first N queries")
+    return parser
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    """Environment (and .env) first, then the options given on the command line."""
+    overrides = {
+        "corpus_dir": args.corpus,
+        "index_dir": args.index,
+        "model": args.model,
+        "top_k": getattr(args, "k", None) if args.command == "ask" else None,
+        "mode": getattr(args, "mode", None) if args.command == "ask" else None,
+    }
+    return Settings.from_env().with_values(overrides)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return the process exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        settings = settings_from(args)
+        command = importlib.import_module(COMMANDS[args.command])
+        return int(command.run(args, settings))
+    except CitebotError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted.", file=sys.stderr)
+        return 130

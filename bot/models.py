@@ -1,0 +1,79 @@
+"""The plain values that flow from the corpus to every front end."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """What a citation needs to know about a document (everything but its text)."""
+
+    id: str
+    title: str
+    source: str
+    url: str | None = None
+    date: str | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    """A loaded document: `text` is the body that passage offsets point into.
+
+    Passages start at `content_start`, after a headline that became the title.
+    """
+
+    info: DocumentInfo
+    text: str
+    content_hash: str
+    content_start: int = 0
+
+    @property
+    def id(self) -> str:
+        return self.info.id
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A span of a document. Invariant: document.text[start:end] == text."""
+
+    id: str
+    doc_id: str
+    paragraph: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One ranked passage. `score` is cosine similarity in [-1, 1]; higher is better."""
+
+    passage: Passage
+    document: DocumentInfo
+    score: float
+    rank: int
+    highlight: str
+
+
+@dataclass(frozen=True)
+class IndexInfo:
+    """What an index holds, for `info`, `/status` and the JSON `index` field."""
+
+    built_at: str
+    model: str
+    documents: int
+    passages: int
+    stale: bool = False
+    stale_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The answer to one question: ranked hits and whether any is a confident match."""
+
+    question: str
+    answered: bool
+    hits: tuple[Hit, ...]
+    index: IndexInfo
+    notices: tuple[str, ...] = field(default_factory=tuple)

@@ -1,0 +1,152 @@
+"""Splitting documents into passages that respect paragraphs and sentences.
+
+A passage never crosses a paragraph and never exceeds the model's word-piece limit:
+counts come from the model's own tokenizer, so nothing is silently truncated.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.models import Document, Passage
+
+TokenSpans = Callable[[str], list[tuple[int, int]]]
+
+SPECIAL_TOKENS = 2  # [CLS] and [SEP]
+MAX_TITLE_TOKENS = 32
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_LINE = re.compile(r"\n")
+# After . ! ? … (and closing quotes/brackets) followed by space; CJK full stops need no space.
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|(?<=[。！？])[」』）]*\s*")
+
+
+@dataclass(frozen=True)
+class SplitSettings:
+    """How passages are cut. `target_tokens` is the preferred size, `max_tokens` the model's limit."""
+
+    max_tokens: int = 256
+    target_tokens: int = 128
+    overlap_sentences: int = 1
+
+
+def paragraph_spans(text: str, start: int = 0) -> list[tuple[int, int]]:
+    """Character spans of paragraphs (whitespace trimmed) in text[start:].
+
+    Blank lines separate paragraphs; a text with no blank line has one paragraph per line.
+    """
+    separator = _BLANK_LINE if _BLANK_LINE.search(text, start) else _LINE
+    spans = []
+    begin = start
+    for match in separator.finditer(text, start):
+        spans.append((begin, match.start()))
+        begin = match.end()
+    spans.append((begin, len(text)))
+    return [trimmed for span in spans if (trimmed := _trim(text, *span)) is not None]
+
+
+def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Character spans of the sentences of text[start:end], whitespace trimmed."""
+    spans = []
+    begin = start
+    for match in _SENTENCE_END.finditer(text, start, end):
+        if match.end() > begin:
+            spans.append((begin, match.start() if match.start() > begin else match.end()))
+            begin = match.end()
+    spans.append((begin, end))
+    return [trimmed for span in spans if (trimmed := _trim(text, *span)) is not None]
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if end > start else None
+
+
+class _TokenCounter:
+    """Word-piece counts of character spans of one paragraph, from a single tokenizer call."""
+
+    def __init__(self, text: str, start: int, end: int, token_spans: TokenSpans) -> None:
+        pieces = token_spans(text[start:end])
+        self.starts = [start + a for a, _ in pieces]
+        self.ends = [start + b for _, b in pieces]
+
+    def count(self, start: int, end: int) -> int:
+        return bisect.bisect_left(self.starts, end) - bisect.bisect_left(self.ends, start + 1)
+
+    def cut(self, start: int, end: int, budget: int) -> list[tuple[int, int]]:
+        """Cut a span with too many word pieces into spans of at most `budget` pieces, at piece bounds."""
+        first = bisect.bisect_left(self.ends, start + 1)
+        last = bisect.bisect_left(self.starts, end)
+        if last - first <= budget:
+            return [(start, end)]
+        cuts = []
+        for i in range(first, last, budget):
+            j = min(i + budget, last) - 1
+            piece_start = start if i == first else self.starts[i]
+            piece_end = end if j == last - 1 else self.ends[j]
+            cuts.append((piece_start, piece_end))
+        return cuts
+
+
+def title_budget(title: str, settings: SplitSettings, token_spans: TokenSpans) -> int:
+    """Word pieces left for passage text once the special tokens and the title prefix are counted."""
+    title_tokens = min(len(token_spans(title)), MAX_TITLE_TOKENS) + 1 if title else 0  # +1: the separator
+    return settings.max_tokens - SPECIAL_TOKENS - title_tokens
+
+
+def embedding_text(title: str, passage_text: str, token_spans: TokenSpans) -> str:
+    """What the encoder reads: the (shortened) title, then the passage; the title disambiguates passages."""
+    if not title:
+        return passage_text
+    spans = token_spans(title)
+    if len(spans) > MAX_TITLE_TOKENS:
+        title = title[: spans[MAX_TITLE_TOKENS - 1][1]]
+    return f"{title}\n{passage_text}"
+
+
+def split_document(document: Document, settings: SplitSettings, token_spans: TokenSpans) -> list[Passage]:
+    """Cut a document into passages: within paragraphs, at sentence bounds, overlapping by whole sentences."""
+    budget = title_budget(document.info.title, settings, token_spans)
+    target = max(1, min(settings.target_tokens, budget))
+    passages: list[Passage] = []
+    for number, (p_start, p_end) in enumerate(paragraph_spans(document.text, document.content_start), start=1):
+        counter = _TokenCounter(document.text, p_start, p_end, token_spans)
+        units = [
+            piece
+            for sentence in sentence_spans(document.text, p_start, p_end)
+            for piece in counter.cut(*sentence, budget)
+        ]
+        for start, end in _windows(units, counter, target, settings.overlap_sentences):
+            passages.append(
+                Passage(
+                    id=f"{document.id}#{len(passages) + 1}",
+                    doc_id=document.id,
+                    paragraph=number,
+                    start=start,
+                    end=end,
+                    text=document.text[start:end],
+                )
+            )
+    return passages
+
+
+def _windows(units: list[tuple[int, int]], counter: _TokenCounter, target: int, overlap: int) -> list[tuple[int, int]]:
+    """Greedily pack consecutive units (sentences) up to `target` pieces; each window repeats the
+    last `overlap` units of the previous one so a fact spanning a cut is whole in some passage."""
+    windows: list[tuple[int, int]] = []
+    first = 0
+    while first < len(units):
+        last = first + 1  # a window always takes at least one unit (each is within the budget)
+        while last < len(units) and counter.count(units[first][0], units[last][1]) <= target:
+            last += 1
+        windows.append((units[first][0], units[last - 1][1]))
+        if last >= len(units):
+            break
+        first = max(first + 1, last - overlap)
+    return windows

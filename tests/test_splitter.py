@@ -1,0 +1,107 @@
+"""Passages respect paragraphs and sentences, point exactly into the text, and fit the model."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.models import Document, DocumentInfo
+from bot.splitter import SPECIAL_TOKENS, SplitSettings, embedding_text, paragraph_spans, sentence_spans, split_document
+from tests.conftest import reference_encoder
+
+
+def make_document(text: str, title: str = "A title", content_start: int = 0) -> Document:
+    return Document(DocumentInfo(id="doc.txt", title=title, source="doc.txt"), text, "hash", content_start)
+
+
+def check_passages(document: Document, split: SplitSettings) -> None:
+    encoder = reference_encoder()
+    passages = split_document(document, split, encoder.token_spans)
+    for passage in passages:
+        assert document.text[passage.start : passage.end] == passage.text
+        assert passage.text == passage.text.strip() and passage.text
+        pieces = len(encoder.token_spans(embedding_text(document.info.title, passage.text, encoder.token_spans)))
+        assert pieces + SPECIAL_TOKENS <= split.max_tokens
+    assert [p.paragraph for p in passages] == sorted(p.paragraph for p in passages)
+    covered = set()
+    for passage in passages:
+        covered.update(range(passage.start, passage.end))
+    content = range(document.content_start, len(document.text))
+    assert all(i in covered for i in content if not document.text[i].isspace())
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=600))
+def test_any_unicode_text(text: str) -> None:
+    check_passages(make_document(text), SplitSettings(max_tokens=64, target_tokens=32))
+
+
+SENTENCE = st.from_regex(r"[A-Z][a-z]{0,12}( [a-z]{1,12}){0,30}[.!?]", fullmatch=True)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(st.lists(SENTENCE, min_size=1, max_size=12).map(" ".join), min_size=1, max_size=6),
+    st.sampled_from(["\n", "\n\n", "\n \n\n"]),
+    st.integers(1, 3),
+)
+def test_paragraphs_of_sentences(paragraphs: list[str], separator: str, overlap: int) -> None:
+    text = separator.join(paragraphs)
+    check_passages(make_document(text), SplitSettings(max_tokens=96, target_tokens=48, overlap_sentences=overlap))
+
+
+def test_one_giant_paragraph_without_punctuation() -> None:
+    text = " ".join(f"word{i}" for i in range(3000))
+    document = make_document(text)
+    check_passages(document, SplitSettings())
+    assert len(split_document(document, SplitSettings(), reference_encoder().token_spans)) > 10
+
+
+def test_giant_unbroken_token_run() -> None:
+    check_passages(make_document("x" * 5000 + "\n\n" + "日本語" * 500), SplitSettings(max_tokens=128, target_tokens=64))
+
+
+def test_empty_lines_and_whitespace_only() -> None:
+    encoder = reference_encoder()
+    assert split_document(make_document("\n\n  \n\t\n"), SplitSettings(), encoder.token_spans) == []
+    check_passages(make_document("\n\nOne.\n\n\n\nTwo.\n"), SplitSettings())
+
+
+def test_long_title_is_shortened_in_the_embedding_text() -> None:
+    encoder = reference_encoder()
+    title = "word " * 100
+    assert len(encoder.token_spans(embedding_text(title, "body", encoder.token_spans))) < 40
+    check_passages(make_document("Some text here. " * 100, title=title), SplitSettings())
+
+
+def test_paragraph_rules() -> None:
+    assert paragraph_spans("a\nb\nc") == [(0, 1), (2, 3), (4, 5)]
+    # Blank lines, when present, separate paragraphs; single newlines are then wrapping.
+    assert paragraph_spans("a\nb\n\nc") == [(0, 3), (5, 6)]
+    assert paragraph_spans("title\nbody one\nbody two", start=6) == [(6, 14), (15, 23)]
+
+
+def test_sentence_rules() -> None:
+    text = "He met Nakatani. “It matters,” he said! Really? 東京です。次の文"
+    spans = sentence_spans(text, 0, len(text))
+    assert [text[a:b] for a, b in spans] == [
+        "He met Nakatani.",
+        "“It matters,” he said!",
+        "Really?",
+        "東京です。",
+        "次の文",
+    ]
+
+
+def test_article_paragraphs_become_passages(encoder) -> None:  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    from bot.documents import read_document
+    from tests.conftest import ARTICLE, ARTICLE_TITLE
+
+    document = read_document(ARTICLE, ARTICLE.parent, lambda message: None)
+    assert document is not None and document.info.title == ARTICLE_TITLE
+    passages = split_document(document, SplitSettings(), encoder.token_spans)
+    assert [p.paragraph for p in passages] == [1, 2, 3, 4, 5, 6]
+    assert passages[0].text.startswith("Tokyo – US Secretary of Defense")
+    assert Path(ARTICLE).read_text(encoding="utf-8")[passages[0].start : passages[0].end] == passages[0].text
