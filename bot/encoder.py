@@ -17,6 +17,7 @@ from bot.errors import ModelError
 from bot.settings import DEFAULT_MODEL
 
 Progress = Callable[[int], None]  # called with the number of texts just encoded
+ProgressFactory = Callable[[int, str], Progress]  # (total, description) -> a Progress for that work
 
 
 class Encoder(Protocol):

@@ -15,18 +15,17 @@ import numpy as np
 
 from bot import ann
 from bot.documents import corpus_files, document_id, read_document
-from bot.encoder import Encoder, Progress
+from bot.encoder import Encoder, ProgressFactory
 from bot.errors import CitebotError, CorpusError, IndexMissing
 from bot.lexical import LexicalIndex
 from bot.models import Document, Passage
 from bot.settings import Settings
-from bot.splitter import SplitSettings, embedding_text, split_document
+from bot.splitter import SplitSettings, split_document
 from bot.store import (
     ENCODER,
     FAISS,
     FORMAT_VERSION,
     LEXICAL,
-    VECTORS,
     DocumentEntry,
     Manifest,
     check_model,
@@ -38,9 +37,9 @@ from bot.store import (
     read_passages,
     write_passages,
 )
+from bot.vectors import Vectors, embed_passages
 
 Notify = Callable[[str], None]
-ProgressFactory = Callable[[int, str], Progress]  # (total, description) -> per-step callback
 
 
 def _stderr(message: str) -> None:
@@ -76,7 +75,7 @@ class _Previous:
     build: Path
     manifest: Manifest
     passages: list[Passage]
-    vectors: np.ndarray
+    vectors: Vectors
 
     def entries(self) -> dict[str, DocumentEntry]:
         return {entry.info.id: entry for entry in self.manifest.documents}
@@ -123,7 +122,7 @@ def build_index(
     fresh = [doc for doc in documents if doc.id not in known or known[doc.id].content_hash != doc.content_hash]
 
     new_passages: dict[str, list[Passage]] = {}
-    new_vectors: dict[str, np.ndarray] = {}
+    new_vectors: dict[str, Vectors] = {}
     if fresh or previous is None:
         encoder = load_build_encoder(settings)
         splitting = split_settings(settings, encoder.max_tokens)
@@ -135,7 +134,7 @@ def build_index(
         dimension = previous.manifest.dimension
 
     passages: list[Passage] = []
-    blocks: list[np.ndarray] = []
+    blocks: list[Vectors] = []
     entries: list[DocumentEntry] = []
     for doc in documents:
         if doc.id in new_passages:
@@ -144,13 +143,13 @@ def build_index(
             assert previous is not None
             entry = known[doc.id]
             doc_passages = previous.passages[entry.first : entry.last]
-            doc_vectors = previous.vectors[entry.first : entry.last]
+            doc_vectors = previous.vectors.slice(entry.first, entry.last)
         stat = (corpus_dir / doc.id).stat()
         first = len(passages)
         passages.extend(doc_passages)
         blocks.append(doc_vectors)
         entries.append(DocumentEntry(doc.info, doc.content_hash, stat.st_size, stat.st_mtime_ns, first, len(passages)))
-    vectors = np.concatenate(blocks).astype(np.float32, copy=False)
+    vectors = Vectors.concat(blocks, dimension)
 
     build = new_build_folder(settings.index_dir)
     try:
@@ -199,8 +198,7 @@ def _load_previous(settings: Settings, notify: Notify) -> _Previous | None:
         ):
             notify("note: the passage settings changed; re-embedding every document.")
             return None
-        vectors = np.load(build / VECTORS)
-        return _Previous(build, manifest, read_passages(build), vectors)
+        return _Previous(build, manifest, read_passages(build), Vectors.load(build))
     except IndexMissing:
         return None
     except (CitebotError, OSError, ValueError) as exc:
@@ -210,34 +208,28 @@ def _load_previous(settings: Settings, notify: Notify) -> _Previous | None:
 
 def _embed(
     encoder: Encoder, documents: list[Document], passages: dict[str, list[Passage]], progress: ProgressFactory | None
-) -> dict[str, np.ndarray]:
+) -> dict[str, Vectors]:
     """Embed the passages of `documents` in one batched pass; return each document's rows."""
-    texts = [
-        embedding_text(doc.info.title, passage.text, encoder.token_spans)
-        for doc in documents
-        for passage in passages[doc.id]
-    ]
-    step = progress(len(texts), "Embedding passages") if progress and texts else None
-    vectors = encoder.encode(texts, progress=step) if texts else np.empty((0, encoder.dimension), np.float32)
+    vectors = embed_passages(encoder, [p for doc in documents for p in passages[doc.id]], progress)
     result = {}
     offset = 0
     for doc in documents:
         count = len(passages[doc.id])
-        result[doc.id] = vectors[offset : offset + count]
+        result[doc.id] = vectors.slice(offset, offset + count)
         offset += count
     return result
 
 
 def _write_data(
-    build: Path, documents: list[Document], passages: list[Passage], vectors: np.ndarray, previous: _Previous | None
+    build: Path, documents: list[Document], passages: list[Passage], vectors: Vectors, previous: _Previous | None
 ) -> str:
     """Write passages, vectors, the FAISS index and the BM25 index into `build`; return the FAISS kind."""
     import faiss
 
     write_passages(build, passages)
-    np.save(build / VECTORS, vectors)
+    vectors.save(build)
     earlier = faiss.read_index(str(previous.build / FAISS)) if previous and (previous.build / FAISS).is_file() else None
-    index = ann.build(vectors, previous=earlier)
+    index = ann.build(np.ascontiguousarray(vectors.passages), previous=earlier)
     faiss.write_index(index, str(build / FAISS))
     titles = {doc.id: doc.info.title for doc in documents}
     LexicalIndex.build([f"{titles[p.doc_id]}\n{p.text}" for p in passages]).save(build / LEXICAL)

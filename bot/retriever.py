@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,24 +14,21 @@ import numpy as np
 from bot import ann
 from bot.encoder import Encoder
 from bot.freshness import corpus_changes
-from bot.highlight import best_sentences
-from bot.models import Answer, DocumentInfo, Hit, IndexInfo, Passage
+from bot.models import Answer, Hit, IndexInfo, Passage
 from bot.question import clean_question
-from bot.settings import Settings
+from bot.settings import MODES, Settings
 from bot.store import (
     ENCODER,
     FAISS,
     LEXICAL,
-    VECTORS,
     Manifest,
     check_model,
     current_build,
     read_manifest,
     read_passages,
 )
+from bot.vectors import Vectors
 
-MODES = ("dense", "bm25", "hybrid")
-RRF_K = 60
 Notify = Callable[[str], None]
 
 
@@ -40,10 +38,11 @@ def _stderr(message: str) -> None:
 
 @dataclass(frozen=True)
 class Ranked:
-    """A candidate passage (row) and its cosine similarity to the question."""
+    """A candidate passage (row), its similarity to the question and its best sentence (a span in the passage)."""
 
     row: int
-    cosine: float
+    score: float
+    sentence: tuple[int, int]
 
 
 class Retriever:
@@ -57,7 +56,7 @@ class Retriever:
         self.encoder = encoder
         self.passages = read_passages(build)
         self.documents = {entry.info.id: entry.info for entry in manifest.documents}
-        self.vectors = np.load(build / VECTORS, mmap_mode="r")
+        self.vectors = Vectors.load(build, mmap=True)
         self.index = faiss.read_index(str(build / FAISS))
         self._lexical: Any = None
         self._build = build
@@ -98,17 +97,15 @@ class Retriever:
         k = max(1, k or self.settings.top_k)
         query = self.encoder.encode([text])[0]
         ranked = self.rank(text, query, depth=max(50, 5 * k), mode=mode or self.settings.mode)
-        chosen = self._distinct(ranked, k)
-        highlights = best_sentences(self.encoder, query, [self.passages[r.row] for r in chosen])
         hits = tuple(
             Hit(
                 passage=self.passages[r.row],
-                document=self._document(self.passages[r.row]),
-                score=round(r.cosine, 4),
+                document=self.documents[self.passages[r.row].doc_id],
+                score=round(r.score, 4),
                 rank=i,
-                highlight=highlight,
+                highlight=self.passages[r.row].text[r.sentence[0] : r.sentence[1]],
             )
-            for i, (r, highlight) in enumerate(zip(chosen, highlights, strict=True), start=1)
+            for i, r in enumerate(self._distinct(ranked, k), start=1)
         )
         answered = bool(hits) and hits[0].score >= self.settings.min_score
         if self.info.stale and self.info.stale_reason:
@@ -116,47 +113,54 @@ class Retriever:
         return Answer(question=text, answered=answered, hits=hits, index=self.info, notices=notices)
 
     def rank(self, text: str, query: np.ndarray, depth: int, mode: str) -> list[Ranked]:
-        """Candidate rows best first: dense, BM25, or the two fused by reciprocal rank."""
+        """Candidate passages best first.
+
+        dense: by similarity (`score`); bm25: by BM25; hybrid: the union of both candidate lists,
+        ordered by similarity + hybrid_weight * BM25 / (the question's best BM25 score).
+        """
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}")
-        lists = []
-        if mode in ("dense", "hybrid"):
-            _, rows = ann.search(self.index, query[None, :], depth)
-            lists.append([int(r) for r in rows[0] if r >= 0])
-        if mode in ("bm25", "hybrid"):
+        if mode == "bm25":
             _, rows = self.lexical.search(text, depth)
-            lists.append([int(r) for r in rows])
-        order = lists[0] if len(lists) == 1 else fuse(lists)
-        cosines = np.asarray(self.vectors[order]) @ query if order else np.empty(0)
-        return [Ranked(row, float(c)) for row, c in zip(order, cosines, strict=True)]
+            return self._score(rows, query)
+        _, found = ann.search(self.index, query[None, :], depth)
+        rows = found[0][found[0] >= 0]
+        if mode == "dense":
+            return sorted(self._score(rows, query), key=lambda r: -r.score)
+        bm25 = self.lexical.scores(text)
+        _, lexical_rows = self.lexical.search(text, depth)
+        ranked = self._score(np.union1d(rows, lexical_rows).astype(np.int64), query)
+        weight = self.settings.hybrid_weight / max(float(bm25.max()), 1e-9)
+        return sorted(ranked, key=lambda r: -(r.score + weight * float(bm25[r.row])))
+
+    def _score(self, rows: np.ndarray, query: np.ndarray) -> list[Ranked]:
+        """Similarity of each passage: the mean of its cosine and its best sentence's cosine with the question."""
+        vectors = self.vectors
+        result = []
+        for row, passage_cosine in zip(rows.tolist(), np.asarray(vectors.passages[rows]) @ query, strict=True):
+            lo, hi = int(vectors.offsets[row]), int(vectors.offsets[row + 1])
+            sentence_cosines = np.asarray(vectors.sentences[lo:hi]) @ query
+            best = int(np.argmax(sentence_cosines))
+            score = (float(passage_cosine) + float(sentence_cosines[best])) / 2
+            result.append(Ranked(row, score, (int(vectors.spans[lo + best][0]), int(vectors.spans[lo + best][1]))))
+        return result
 
     def _distinct(self, ranked: list[Ranked], k: int) -> list[Ranked]:
-        """Best-first hits with no two quoting overlapping text and at most max_hits_per_doc per document."""
+        """Best-first hits with no two quoting overlapping text. With several documents, a first pass
+        takes at most max_hits_per_doc from each; a second fills any places left, best first."""
         chosen: list[Ranked] = []
-        per_doc: dict[str, int] = {}
-        for candidate in ranked:
-            passage = self.passages[candidate.row]
-            if per_doc.get(passage.doc_id, 0) >= self.settings.max_hits_per_doc:
-                continue
-            if any(_overlaps(passage, self.passages[c.row]) for c in chosen):
-                continue
-            chosen.append(candidate)
-            per_doc[passage.doc_id] = per_doc.get(passage.doc_id, 0) + 1
-            if len(chosen) == k:
-                break
+        cap = self.settings.max_hits_per_doc if len(self.documents) > 1 else k
+        for limit in dict.fromkeys((cap, k)):
+            per_doc = Counter(self.passages[c.row].doc_id for c in chosen)
+            for candidate in ranked:
+                passage = self.passages[candidate.row]
+                if len(chosen) == k:
+                    return chosen
+                if per_doc[passage.doc_id] >= limit or any(_overlaps(passage, self.passages[c.row]) for c in chosen):
+                    continue
+                chosen.append(candidate)
+                per_doc[passage.doc_id] += 1
         return chosen
-
-    def _document(self, passage: Passage) -> DocumentInfo:
-        return self.documents[passage.doc_id]
-
-
-def fuse(lists: list[list[int]], k: int = RRF_K) -> list[int]:
-    """Reciprocal-rank fusion: sum of 1 / (k + rank) over the lists; ties keep first-seen order."""
-    scores: dict[int, float] = {}
-    for ranking in lists:
-        for rank, row in enumerate(ranking, start=1):
-            scores[row] = scores.get(row, 0.0) + 1.0 / (k + rank)
-    return sorted(scores, key=lambda row: -scores[row])
 
 
 def _overlaps(a: Passage, b: Passage) -> bool:

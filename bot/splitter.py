@@ -16,7 +16,6 @@ from bot.models import Document, Passage
 TokenSpans = Callable[[str], list[tuple[int, int]]]
 
 SPECIAL_TOKENS = 2  # [CLS] and [SEP]
-MAX_TITLE_TOKENS = 32
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _LINE = re.compile(r"\n")
@@ -94,25 +93,9 @@ class _TokenCounter:
         return cuts
 
 
-def title_budget(title: str, settings: SplitSettings, token_spans: TokenSpans) -> int:
-    """Word pieces left for passage text once the special tokens and the title prefix are counted."""
-    title_tokens = min(len(token_spans(title)), MAX_TITLE_TOKENS) + 1 if title else 0  # +1: the separator
-    return settings.max_tokens - SPECIAL_TOKENS - title_tokens
-
-
-def embedding_text(title: str, passage_text: str, token_spans: TokenSpans) -> str:
-    """What the encoder reads: the (shortened) title, then the passage; the title disambiguates passages."""
-    if not title:
-        return passage_text
-    spans = token_spans(title)
-    if len(spans) > MAX_TITLE_TOKENS:
-        title = title[: spans[MAX_TITLE_TOKENS - 1][1]]
-    return f"{title}\n{passage_text}"
-
-
 def split_document(document: Document, settings: SplitSettings, token_spans: TokenSpans) -> list[Passage]:
     """Cut a document into passages: within paragraphs, at sentence bounds, overlapping by whole sentences."""
-    budget = title_budget(document.info.title, settings, token_spans)
+    budget = settings.max_tokens - SPECIAL_TOKENS
     target = max(1, min(settings.target_tokens, budget))
     passages: list[Passage] = []
     for number, (p_start, p_end) in enumerate(paragraph_spans(document.text, document.content_start), start=1):

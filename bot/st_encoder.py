@@ -22,13 +22,13 @@ class SentenceTransformerEncoder:
 
             hf_logging.disable_progress_bar()  # our own progress bar is the one users see
 
-            self._model: Any = SentenceTransformer(resolve_model_path(model), device="cpu")
+            loaded: Any = SentenceTransformer(resolve_model_path(model), device="cpu")
         except (OSError, ValueError) as exc:
             raise ModelError(f"Cannot load the embedding model {model!r}: {exc}") from None
+        self._model = loaded
         self.name = model
-        self.path = resolve_model_path(model)
-        self.dimension = int(self._model.get_embedding_dimension())
-        self.max_tokens = int(self._model.max_seq_length)
+        self.dimension = int(loaded.get_embedding_dimension())
+        self.max_tokens = int(loaded.max_seq_length)
 
     def encode(self, texts: Sequence[str], batch_size: int = 32, progress: Progress | None = None) -> np.ndarray:
         """Encode in batches, reporting progress after each one."""

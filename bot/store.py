@@ -21,7 +21,6 @@ FORMAT_VERSION = 1
 POINTER = "CURRENT"
 MANIFEST = "manifest.json"
 PASSAGES = "passages.jsonl"
-VECTORS = "vectors.npy"
 FAISS = "faiss.index"
 LEXICAL = "bm25"
 ENCODER = "onnx"

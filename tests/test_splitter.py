@@ -6,12 +6,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.models import Document, DocumentInfo
-from bot.splitter import SPECIAL_TOKENS, SplitSettings, embedding_text, paragraph_spans, sentence_spans, split_document
+from bot.splitter import SPECIAL_TOKENS, SplitSettings, paragraph_spans, sentence_spans, split_document
 from tests.conftest import reference_encoder
 
 
-def make_document(text: str, title: str = "A title", content_start: int = 0) -> Document:
-    return Document(DocumentInfo(id="doc.txt", title=title, source="doc.txt"), text, "hash", content_start)
+def make_document(text: str) -> Document:
+    return Document(DocumentInfo(id="doc.txt", title="A title", source="doc.txt"), text, "hash")
 
 
 def check_passages(document: Document, split: SplitSettings) -> None:
@@ -20,8 +20,7 @@ def check_passages(document: Document, split: SplitSettings) -> None:
     for passage in passages:
         assert document.text[passage.start : passage.end] == passage.text
         assert passage.text == passage.text.strip() and passage.text
-        pieces = len(encoder.token_spans(embedding_text(document.info.title, passage.text, encoder.token_spans)))
-        assert pieces + SPECIAL_TOKENS <= split.max_tokens
+        assert len(encoder.token_spans(passage.text)) + SPECIAL_TOKENS <= split.max_tokens
     assert [p.paragraph for p in passages] == sorted(p.paragraph for p in passages)
     covered = set()
     for passage in passages:
@@ -65,13 +64,6 @@ def test_empty_lines_and_whitespace_only() -> None:
     encoder = reference_encoder()
     assert split_document(make_document("\n\n  \n\t\n"), SplitSettings(), encoder.token_spans) == []
     check_passages(make_document("\n\nOne.\n\n\n\nTwo.\n"), SplitSettings())
-
-
-def test_long_title_is_shortened_in_the_embedding_text() -> None:
-    encoder = reference_encoder()
-    title = "word " * 100
-    assert len(encoder.token_spans(embedding_text(title, "body", encoder.token_spans))) < 40
-    check_passages(make_document("Some text here. " * 100, title=title), SplitSettings())
 
 
 def test_paragraph_rules() -> None:

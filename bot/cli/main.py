@@ -98,6 +98,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--split", default="test", help="qrels split (default test)")
     evaluate.add_argument("--limit", type=positive_int, metavar="N", help="score only the first N queries")
+    evaluate.add_argument(
+        "--workdir",
+        type=Path,
+        metavar="DIR",
+        help="keep the corpus and index here (reused incrementally by the next run)",
+    )
     return parser
 
 

@@ -1,0 +1,60 @@
+"""A question set with expected passages and unanswerable questions: how many does citebot get right?
+
+Used to calibrate the confidence threshold (`CITEBOT_MIN_SCORE`) on data, and by the tests.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from itertools import pairwise
+from pathlib import Path
+
+from bot.retriever import Retriever
+
+
+@dataclass(frozen=True)
+class Outcome:
+    question: str
+    answerable: bool
+    top_score: float
+    top_correct: bool  # for answerable questions: the expected text is in the first passage
+
+
+def load_questions(path: Path) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return data["answerable"], data["unanswerable"]
+
+
+def outcomes(retriever: Retriever, path: Path) -> list[Outcome]:
+    """Ask every question once; record the first passage's score and whether it is the expected one."""
+    answerable, unanswerable = load_questions(path)
+    result = []
+    for item in answerable:
+        top = retriever.ask(item["question"], k=1).hits[0]
+        result.append(Outcome(item["question"], True, top.score, item["expect"] in top.passage.text))
+    for item in unanswerable:
+        top = retriever.ask(item["question"], k=1).hits[0]
+        result.append(Outcome(item["question"], False, top.score, False))
+    return result
+
+
+def tally(results: list[Outcome], threshold: float) -> tuple[int, int, int, int]:
+    """(answerable right at rank 1 and confident, answerable, unanswerable flagged, unanswerable)."""
+    answerable = [o for o in results if o.answerable]
+    unanswerable = [o for o in results if not o.answerable]
+    right = sum(o.top_correct and o.top_score >= threshold for o in answerable)
+    flagged = sum(o.top_score < threshold for o in unanswerable)
+    return right, len(answerable), flagged, len(unanswerable)
+
+
+def best_threshold(results: list[Outcome]) -> float:
+    """The threshold that maximises the balanced accuracy of answering vs flagging (midpoint of the best gap)."""
+    scores = sorted({round(o.top_score, 4) for o in results})
+    candidates = [(a + b) / 2 for a, b in pairwise(scores)] or scores
+
+    def balanced(threshold: float) -> float:
+        right, answerable, flagged, unanswerable = tally(results, threshold)
+        return right / answerable + flagged / unanswerable
+
+    return max(candidates, key=balanced)

@@ -1,0 +1,114 @@
+"""`eval`: run citebot's own pipeline (splitter, index, retriever) on a BEIR dataset and score it."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.evaluation.beir import BeirDataset, load_beir
+from bot.evaluation.metrics import evaluate
+from bot.indexer import ProgressFactory, build_index
+from bot.retriever import Retriever
+from bot.settings import Settings
+
+REPORTED = ("ndcg@10", "recall@10", "recall@100", "mrr@10")
+PASSAGES_PER_DOCUMENT = 4  # candidates fetched per wanted document, since a document has several passages
+
+
+@dataclass(frozen=True)
+class EvalResult:
+    """One row of the eval table; `as_json` is the `eval --json` object."""
+
+    dataset: str
+    mode: str
+    queries: int
+    documents: int
+    passages: int
+    metrics: dict[str, float]
+    build_seconds: float
+    queries_per_second: float
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "dataset": self.dataset,
+            "mode": self.mode,
+            "queries": self.queries,
+            "documents": self.documents,
+            "passages": self.passages,
+            "metrics": {name: round(value, 4) for name, value in self.metrics.items()},
+            "build_seconds": round(self.build_seconds, 1),
+            "queries_per_second": round(self.queries_per_second, 1),
+        }
+
+
+def write_corpus(dataset: BeirDataset, folder: Path) -> dict[str, str]:
+    """Write each BEIR document as a Markdown file with its title in front matter; map file id -> BEIR id."""
+    folder.mkdir(parents=True, exist_ok=True)
+    names = {}
+    for number, doc in enumerate(dataset.corpus):
+        name = f"{number:07d}.md"
+        title = " ".join(doc.title.split()) or doc.id
+        text = f"---\ntitle: {title}\n---\n{doc.text}\n"
+        path = folder / name
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+        names[name] = doc.id
+    return names
+
+
+def run_eval(
+    dataset_dir: Path,
+    settings: Settings,
+    modes: Sequence[str],
+    k: int = 100,
+    split: str = "test",
+    limit: int | None = None,
+    workdir: Path | None = None,
+    progress: ProgressFactory | None = None,
+    notify: Callable[[str], None] = lambda message: None,
+) -> list[EvalResult]:
+    """Index the dataset's corpus with citebot's pipeline into `workdir` (a temporary folder if None),
+    answer each judged query in each mode, and score the document ranking (a document ranks as its
+    best passage)."""
+    dataset = load_beir(dataset_dir, split)
+    queries = dataset.queries[:limit] if limit else dataset.queries
+    with tempfile.TemporaryDirectory(prefix="citebot-eval-") as scratch:
+        root = workdir or Path(scratch)
+        names = write_corpus(dataset, root / "corpus")
+        run_settings = settings.with_values({"corpus_dir": root / "corpus", "index_dir": root / "index"})
+        report = build_index(run_settings, notify=notify, progress=progress)
+        retriever = Retriever.open(run_settings, notify=notify)
+        results = []
+        for mode in modes:
+            started = time.perf_counter()
+            run = {}
+            for query in queries:
+                vector = retriever.encoder.encode([query.text])[0]
+                ranked = retriever.rank(query.text, vector, depth=k * PASSAGES_PER_DOCUMENT, mode=mode)
+                documents: dict[str, float] = {}
+                for ranked_passage in ranked:
+                    doc_id = names[retriever.passages[ranked_passage.row].doc_id]
+                    documents.setdefault(doc_id, float(-len(documents)))  # best passage's position decides
+                    if len(documents) == k:
+                        break
+                run[query.id] = documents
+            seconds = time.perf_counter() - started
+            qrels = {query.id: dataset.qrels[query.id] for query in queries}
+            results.append(
+                EvalResult(
+                    dataset=dataset.name,
+                    mode=mode,
+                    queries=len(queries),
+                    documents=len(dataset.corpus),
+                    passages=report.passages,
+                    metrics={
+                        name: value for name, value in evaluate(run, qrels, ks=(10, 100)).items() if name in REPORTED
+                    },
+                    build_seconds=report.seconds,
+                    queries_per_second=len(queries) / seconds if seconds else 0.0,
+                )
+            )
+    return results

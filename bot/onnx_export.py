@@ -1,0 +1,227 @@
+"""Export a sentence-transformers model to the ONNX folder that `bot.onnx_encoder` loads.
+
+Run at index build time (torch is loaded then anyway); the query path then never imports
+torch. One graph does it all: BERT -> pooling (as configured in the model's 1_Pooling) ->
+L2 normalization, with inputs `input_ids` and `attention_mask` of dynamic batch and length.
+The exporter is torch's TorchScript one (`dynamo=False`): it needs no extra package, works
+offline and takes about a second; the result is checked against torch before it is kept.
+Any failure raises `OnnxExportError`, upon which the caller keeps sentence-transformers.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import time
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bot.errors import ModelError
+from bot.onnx_encoder import FORMAT_VERSION, SETTINGS_FILE, OnnxEncoder
+
+MODEL_FILE = "model.onnx"
+TOKENIZER_FILE = "tokenizer.json"
+OPSET = 17
+MIN_COSINE = {False: 0.9999, True: 0.95}  # ONNX vs torch on the check texts, by `quantize`
+POOLING_MODES = ("mean", "cls", "max")
+_CHECK_TEXTS = (
+    "How do mitochondria produce energy?",
+    "Wie geht es dir heute? 今日はいい天気ですね。 🎉 3.14",
+    "",
+    " ".join(["Long passages are truncated at the model's max_seq_length, not at 128 word pieces."] * 30),
+)
+
+
+class OnnxExportError(ModelError):
+    """The model could not be exported to ONNX; the caller should keep sentence-transformers."""
+
+
+def export_onnx(model_path: str, out_dir: Path, *, name: str | None = None, quantize: bool = False) -> Path:
+    """Export the sentence-transformers model folder `model_path` into `out_dir`; return `out_dir`.
+
+    `name` is recorded as the encoder's name (default: `model_path`); pass the model identifier
+    the index manifest uses. `quantize=True` stores a dynamically quantized int8 model (faster,
+    slightly different vectors). Raises `OnnxExportError` with a one-line reason on any failure.
+    """
+    out_dir = Path(out_dir)
+    try:
+        return _export(Path(model_path), out_dir, name or model_path, quantize)
+    except OnnxExportError:
+        raise
+    except Exception as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        raise OnnxExportError(f"Could not export the model to ONNX: {type(exc).__name__}: {reason}") from exc
+
+
+def _export(model_dir: Path, out_dir: Path, name: str, quantize: bool) -> Path:
+    started = time.perf_counter()
+    config = read_st_config(model_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / SETTINGS_FILE).unlink(missing_ok=True)  # an old export stays invalid until this one is checked
+    module = _load_module(model_dir / config["transformer_path"], config["pooling"])
+    if quantize:
+        fp32 = out_dir / f"{MODEL_FILE}.fp32.tmp"
+        try:
+            _torch_export(module, fp32)
+            _quantize(fp32, out_dir / MODEL_FILE)
+        finally:
+            fp32.unlink(missing_ok=True)
+    else:
+        _torch_export(module, out_dir / MODEL_FILE)
+    shutil.copyfile(model_dir / config["transformer_path"] / TOKENIZER_FILE, out_dir / TOKENIZER_FILE)
+    settings = {
+        "format": FORMAT_VERSION,
+        "name": name,
+        "model_file": MODEL_FILE,
+        "tokenizer_file": TOKENIZER_FILE,
+        "dimension": config["dimension"],
+        "max_seq_length": config["max_seq_length"],
+        "do_lower_case": config["do_lower_case"],
+        "pooling": config["pooling"],
+        "normalize": True,
+        "pad_id": config["pad_id"],
+        "output": "sentence_embedding",
+        "quantized": quantize,
+        "exporter": f"torch {_torch_version()} torch.onnx.export(dynamo=False), opset {OPSET}",
+    }
+    settings["check_cosine"] = _check(module, out_dir, settings)
+    settings["export_seconds"] = round(time.perf_counter() - started, 2)
+    _write_json(out_dir / f"{SETTINGS_FILE}.tmp", settings)
+    os.replace(out_dir / f"{SETTINGS_FILE}.tmp", out_dir / SETTINGS_FILE)
+    return out_dir
+
+
+def read_st_config(model_dir: Path) -> dict[str, Any]:
+    """What the export needs from a sentence-transformers folder; refuses pipelines it can't reproduce."""
+    modules = json.loads((model_dir / "modules.json").read_text(encoding="utf-8"))
+    kinds = {module["type"].rsplit(".", 1)[-1]: module.get("path", "") for module in modules}
+    if set(kinds) - {"Transformer", "Pooling", "Normalize"} or not {"Transformer", "Pooling"} <= set(kinds):
+        raise OnnxExportError(f"Unsupported sentence-transformers pipeline for ONNX: {sorted(kinds)}.")
+    st_config = json.loads((model_dir / kinds["Transformer"] / "sentence_bert_config.json").read_text(encoding="utf-8"))
+    pooling = json.loads((model_dir / kinds["Pooling"] / "config.json").read_text(encoding="utf-8"))
+    model_config = json.loads((model_dir / kinds["Transformer"] / "config.json").read_text(encoding="utf-8"))
+    mode = _pooling_mode(pooling)
+    return {
+        "transformer_path": kinds["Transformer"],
+        "max_seq_length": int(st_config["max_seq_length"]),
+        "do_lower_case": bool(st_config.get("do_lower_case", False)),
+        "dimension": int(pooling.get("word_embedding_dimension", pooling.get("embedding_dimension"))),
+        "pooling": {"mode": mode, "source": pooling},
+        "pad_id": int(model_config.get("pad_token_id") or 0),
+    }
+
+
+def _pooling_mode(pooling: dict[str, Any]) -> str:
+    """The single pooling mode of a Pooling config (old boolean flags or the newer `pooling_mode`)."""
+    if isinstance(pooling.get("pooling_mode"), str):
+        modes = [pooling["pooling_mode"]]
+    else:
+        modes = [key[len("pooling_mode_") :] for key, on in pooling.items() if key.startswith("pooling_mode_") and on]
+        modes = [mode.removesuffix("_token").removesuffix("_tokens") for mode in modes]
+    if len(modes) != 1 or modes[0] not in POOLING_MODES:
+        raise OnnxExportError(f"Unsupported pooling for ONNX: {modes} (supported: one of {POOLING_MODES}).")
+    return modes[0]
+
+
+def _load_module(transformer_dir: Path, pooling: dict[str, Any]) -> Any:
+    """The torch module exported: transformer + pooling + L2 normalization, in eval mode."""
+    import torch
+    from transformers import AutoModel
+    from transformers.utils import logging as hf_logging
+
+    bars = not hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()
+    try:  # eager attention traces into plain ONNX ops that every runtime optimizes
+        model = AutoModel.from_pretrained(str(transformer_dir), attn_implementation="eager")
+    finally:
+        if not bars:
+            hf_logging.enable_progress_bar()
+    mode = pooling["mode"]
+
+    class SentenceEmbedding(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.model = model
+
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+            tokens = self.model(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=torch.zeros_like(input_ids)
+            ).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(tokens.dtype)
+            if mode == "cls":
+                pooled = tokens[:, 0]
+            elif mode == "max":
+                pooled = tokens.masked_fill(mask == 0, -1e9).max(dim=1).values
+            else:
+                pooled = (tokens * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
+            return torch.nn.functional.normalize(pooled, p=2.0, dim=1)
+
+    return SentenceEmbedding().eval()
+
+
+def _torch_export(module: Any, path: Path) -> None:
+    """Trace `module` to ONNX with dynamic batch and sequence axes."""
+    import torch
+
+    # A padded example, so the attention mask is traced as data, not folded away as all ones.
+    input_ids = torch.tensor([[1, 5, 6, 2], [1, 5, 2, 0]], dtype=torch.int64)
+    attention_mask = (input_ids != 0).to(torch.int64)
+    axes = {0: "batch", 1: "tokens"}
+    with warnings.catch_warnings(), torch.inference_mode():
+        warnings.simplefilter("ignore")  # deprecation and tracer warnings; the result is checked below
+        torch.onnx.export(
+            module,
+            (input_ids, attention_mask),
+            str(path),
+            dynamo=False,
+            input_names=["input_ids", "attention_mask"],
+            output_names=["sentence_embedding"],
+            dynamic_axes={"input_ids": axes, "attention_mask": axes, "sentence_embedding": {0: "batch"}},
+            opset_version=OPSET,
+            do_constant_folding=True,
+        )
+
+
+def _quantize(fp32: Path, int8: Path) -> None:
+    """Dynamic int8 quantization of the MatMul weights, per output channel (cosine ~0.995 to fp32;
+    per tensor gives ~0.94). Activations are quantized at run time."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    logging.disable(logging.WARNING)  # silence its advice to run an optional pre-processing step
+    try:
+        quantize_dynamic(
+            str(fp32), str(int8), weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul"], per_channel=True
+        )
+    finally:
+        logging.disable(logging.NOTSET)
+
+
+def _check(module: Any, out_dir: Path, settings: dict[str, Any]) -> float:
+    """Compare the ONNX encoder with torch on a few texts; return the lowest cosine, raise if too low."""
+    import torch
+
+    encoder = OnnxEncoder(out_dir, settings=settings)
+    input_ids, mask = encoder.pad(encoder.token_ids(_CHECK_TEXTS))
+    onnx_vectors = encoder.run(input_ids, mask)
+    with torch.inference_mode():
+        torch_vectors = module(torch.from_numpy(input_ids), torch.from_numpy(mask)).numpy()
+    cosine = float(np.min(np.sum(onnx_vectors * torch_vectors, axis=1)))
+    floor = MIN_COSINE[bool(settings["quantized"])]
+    if not cosine >= floor:
+        raise OnnxExportError(f"The ONNX model disagrees with torch (cosine {cosine:.5f} < {floor}).")
+    return round(cosine, 6)
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _torch_version() -> str:
+    import torch
+
+    return str(torch.__version__)

@@ -1,0 +1,156 @@
+"""The command line, driven through its entry point: output, JSON, stdin, and error exits."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli.main import main
+from bot.settings import Settings
+from tests.conftest import ARTICLE, ARTICLE_TITLE, REPO
+
+
+def cli(settings: Settings, *args: str) -> int:
+    return main(["--corpus", str(settings.corpus_dir), "--index", str(settings.index_dir), *args])
+
+
+def test_ask_readable(article_settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli(article_settings, "ask", "Who did Hegseth meet in Tokyo?") == 0
+    out = capsys.readouterr().out
+    first = out.split("[2]")[0]
+    assert f"[1] {ARTICLE_TITLE}, paragraph 1" in first and "score 0." in first
+    assert "**Tokyo – US Secretary of Defense Pete Hegseth met with Japanese Defense Minister Gen Nakatani" in first
+
+
+def test_ask_json_matches_design(article_settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli(article_settings, "ask", "-k", "2", "--json", "Who did Hegseth meet in Tokyo?") == 0
+    result = json.loads(capsys.readouterr().out)
+    assert set(result) == {"question", "answered", "results", "index"}
+    assert result["answered"] is True and len(result["results"]) == 2
+    top = result["results"][0]
+    assert set(top) == {"rank", "score", "text", "highlight", "document", "paragraph", "start", "end"}
+    assert set(top["document"]) == {"id", "title", "source", "url", "date"}
+    assert top["document"]["title"] == ARTICLE_TITLE and top["paragraph"] == 1
+    assert ARTICLE.read_text(encoding="utf-8")[top["start"] : top["end"]] == top["text"]
+    assert set(result["index"]) == {"built_at", "model", "documents", "passages"}
+
+
+def test_questions_from_a_pipe_give_json_lines_in_order(
+    article_settings: Settings, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        sys, "stdin", io.StringIO("Who did Hegseth meet in Tokyo?\n\nHow many US troops are in Japan?\n")
+    )
+    assert cli(article_settings, "ask", "--json") == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [json.loads(line)["question"] for line in lines] == [
+        "Who did Hegseth meet in Tokyo?",
+        "How many US troops are in Japan?",
+    ]
+    assert "50,000" in json.loads(lines[1])["results"][0]["text"]
+    assert "Gen Nakatani" in json.loads(lines[0])["results"][0]["text"]
+
+
+def test_bad_line_in_a_pipe_is_reported_and_the_rest_answered(
+    article_settings: Settings, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\x00\x01\nWho did Hegseth meet?\n"))
+    assert cli(article_settings, "ask", "--json") == 1
+    captured = capsys.readouterr()
+    assert "error: The question is empty" in captured.err and len(captured.out.splitlines()) == 1
+
+
+@pytest.mark.parametrize("question", ["", "   ", "\x00\x1b"])
+def test_empty_question_is_one_line_and_exit_2(
+    article_settings: Settings, capsys: pytest.CaptureFixture[str], question: str
+) -> None:
+    assert cli(article_settings, "ask", question) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: The question is empty") and len(err.splitlines()) == 1
+
+
+def test_huge_question_is_answered_with_a_note(article_settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli(article_settings, "ask", "--json", "Who did Hegseth meet in Tokyo? " + "z" * 100_000) == 0
+    captured = capsys.readouterr()
+    assert "note: The question was" in captured.err
+    assert "Gen Nakatani" in json.loads(captured.out)["results"][0]["text"]
+
+
+def test_unanswerable_question_is_flagged(article_settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli(article_settings, "ask", "How do I bake sourdough bread?") == 0
+    assert "No confident match" in capsys.readouterr().out
+
+
+def test_missing_index_is_built_first(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "a.md").write_text("# Tea\n\nGreen tea comes from Camellia sinensis leaves.\n")
+    settings = Settings().with_values({"corpus_dir": tmp_path / "corpus", "index_dir": tmp_path / "index"})
+    assert cli(settings, "ask", "Where does green tea come from?") == 0
+    captured = capsys.readouterr()
+    assert "building it" in captured.err and "Camellia" in captured.out
+
+
+def test_info(article_settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli(article_settings, "info") == 0
+    out = capsys.readouterr().out
+    assert "all-MiniLM-L6-v2 (384 dimensions)" in out and "current" in out and ARTICLE_TITLE in out
+
+
+def test_info_without_index(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--index", str(tmp_path / "none"), "info"]) == 1
+    assert (
+        capsys.readouterr().err
+        == f"error: There is no index in {tmp_path / 'none'}; run `citebot index` to build it.\n"
+    )
+
+
+def test_index_reports_a_summary(corpus_copy: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli(corpus_copy, "index") == 0
+    assert "1 unchanged" in capsys.readouterr().out
+
+
+def test_bad_k_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["ask", "-k", "0", "Who?"])
+    assert exit_info.value.code == 2 and "less than 1" in capsys.readouterr().err
+
+
+def test_module_entry_point_help_is_instant_and_light() -> None:
+    code = (
+        "import sys, runpy; sys.argv=['bot','--help']\ntry: runpy.run_module('bot', run_name='__main__')\n"
+        "except SystemExit: pass\nprint([m for m in ('torch', 'sentence_transformers', 'faiss') if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO).stdout
+    assert "ask" in out and "eval" in out and out.strip().endswith("[]")
+
+
+def test_console_script_answers(article_settings: Settings) -> None:
+    script = Path(sys.executable).with_name("citebot")
+    env = {
+        **os.environ,
+        "CITEBOT_CORPUS_DIR": str(article_settings.corpus_dir),
+        "CITEBOT_INDEX_DIR": str(article_settings.index_dir),
+    }
+    result = subprocess.run(
+        [str(script), "ask", "--json", "Who did Hegseth meet in Tokyo?"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Gen Nakatani" in json.loads(result.stdout)["results"][0]["text"]
+
+
+def test_readme_mentions_every_command() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    from bot.cli.main import COMMANDS
+
+    for command in COMMANDS:
+        assert f"`{command}" in readme, command

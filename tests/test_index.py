@@ -1,0 +1,152 @@
+"""Building the index: incremental, atomic, self-describing, refusing what it cannot trust."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import bot.indexer
+from bot.errors import CorpusError, IndexCorrupt, IndexMismatch, IndexMissing
+from bot.indexer import build_index
+from bot.retriever import Retriever
+from bot.settings import Settings
+from bot.store import MANIFEST, current_build, read_manifest
+from tests.conftest import make_settings
+
+QUIET = {"notify": lambda message: None}
+
+
+def write(settings: Settings, name: str, text: str) -> None:
+    (settings.corpus_dir / name).write_text(text, encoding="utf-8")
+
+
+def test_manifest_describes_the_build(article_settings: Settings) -> None:
+    manifest = read_manifest(current_build(article_settings.index_dir))
+    assert manifest.model == "all-MiniLM-L6-v2" and manifest.dimension == 384
+    assert manifest.splitter["max_tokens"] == 256 and manifest.splitter["target_tokens"] == 128
+    assert len(manifest.documents) == 1 and len(manifest.documents[0].content_hash) == 64
+    assert manifest.passages == 6 and manifest.built_at
+
+
+def test_incremental_rebuild_embeds_only_what_changed(corpus_copy: Settings) -> None:
+    write(corpus_copy, "ramen.md", "# Ramen\n\nTonkotsu broth is simmered from pork bones for many hours.\n")
+    report = build_index(corpus_copy, **QUIET)
+    assert (report.added, report.changed, report.removed, report.unchanged) == (1, 0, 0, 1)
+    answer = Retriever.open(corpus_copy).ask("How is tonkotsu broth made?")
+    assert answer.hits[0].document.title == "Ramen" and "pork bones" in answer.hits[0].passage.text
+
+    write(corpus_copy, "ramen.md", "# Ramen\n\nShoyu ramen is seasoned with soy sauce.\n")
+    report = build_index(corpus_copy, **QUIET)
+    assert (report.added, report.changed, report.removed, report.unchanged) == (0, 1, 0, 1)
+    answer = Retriever.open(corpus_copy).ask("What is shoyu ramen seasoned with?")
+    assert "soy sauce" in answer.hits[0].passage.text
+    assert all("pork bones" not in hit.passage.text for hit in answer.hits)
+
+    (corpus_copy.corpus_dir / "ramen.md").unlink()
+    report = build_index(corpus_copy, **QUIET)
+    assert (report.added, report.changed, report.removed, report.unchanged) == (0, 0, 1, 1)
+    assert report.passages == 6
+
+
+def test_unchanged_corpus_loads_no_model(corpus_copy: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_model(settings: Settings) -> None:
+        raise AssertionError("nothing changed, so nothing should be embedded")
+
+    monkeypatch.setattr(bot.indexer, "load_build_encoder", no_model)
+    report = build_index(corpus_copy, **QUIET)
+    assert report.unchanged == 1 and report.passages == 6
+
+
+def test_full_rebuild_embeds_everything(corpus_copy: Settings) -> None:
+    report = build_index(corpus_copy, full=True, **QUIET)
+    assert (report.added, report.unchanged) == (1, 0)
+
+
+def test_crash_mid_build_leaves_the_previous_index(corpus_copy: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = current_build(corpus_copy.index_dir)
+    write(corpus_copy, "new.txt", "Breaking\nA new document that never makes it into the index.\n")
+
+    def crash(*args: object, **kwargs: object) -> str:
+        raise KeyboardInterrupt  # as if the user pressed Ctrl-C while FAISS was being written
+
+    monkeypatch.setattr(bot.indexer, "_write_data", crash)
+    with pytest.raises(KeyboardInterrupt):
+        build_index(corpus_copy, **QUIET)
+    assert current_build(corpus_copy.index_dir) == before
+    assert sorted(p.name for p in corpus_copy.index_dir.glob("build-*")) == [before.name]
+    retriever = Retriever.open(corpus_copy)
+    assert retriever.info.passages == 6 and retriever.info.stale
+    assert "Gen Nakatani" in retriever.ask("Who did Hegseth meet in Tokyo?").hits[0].passage.text
+
+
+def test_non_utf8_file_is_skipped_and_the_rest_indexed(corpus_copy: Settings) -> None:
+    (corpus_copy.corpus_dir / "latin1.txt").write_bytes("Caf\xe9 notes".encode("latin-1"))
+    messages: list[str] = []
+    report = build_index(corpus_copy, notify=messages.append)
+    assert any("latin1.txt" in m and "UTF-8" in m for m in messages)
+    assert report.skipped and report.unchanged == 1
+    assert not Retriever.open(corpus_copy).info.stale  # a skipped file is known, not news
+
+
+def test_stale_index_is_reported(corpus_copy: Settings) -> None:
+    write(corpus_copy, "hegseth-japan-alliance.txt", "Edited\nThe article was rewritten.\n")
+    notices: list[str] = []
+    retriever = Retriever.open(corpus_copy, notify=notices.append)
+    assert retriever.info.stale and "1 changed" in (retriever.info.stale_reason or "")
+    assert any("citebot index" in n for n in notices)
+    assert any("out of date" in n for n in retriever.ask("Who met?").notices)
+
+
+def test_missing_index(tmp_path: Path) -> None:
+    with pytest.raises(IndexMissing, match="citebot index"):
+        Retriever.open(make_settings(tmp_path))
+
+
+def test_empty_corpus_is_refused(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path)
+    settings.corpus_dir.mkdir()
+    with pytest.raises(CorpusError, match="no usable"):
+        build_index(settings, **QUIET)
+
+
+def test_missing_corpus_folder_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(CorpusError, match="does not exist"):
+        build_index(make_settings(tmp_path), **QUIET)
+
+
+@pytest.mark.parametrize("victim", ["faiss.index", "passages.jsonl", "vectors.npy"])
+def test_truncated_file_is_refused(corpus_copy: Settings, victim: str) -> None:
+    path = current_build(corpus_copy.index_dir) / victim
+    path.write_bytes(path.read_bytes()[:-10])
+    with pytest.raises(IndexCorrupt, match=r"truncated; run `citebot index --full`"):
+        Retriever.open(corpus_copy)
+
+
+def test_garbage_manifest_is_refused(corpus_copy: Settings) -> None:
+    (current_build(corpus_copy.index_dir) / MANIFEST).write_text("{not json", encoding="utf-8")
+    with pytest.raises(IndexCorrupt, match="unreadable"):
+        Retriever.open(corpus_copy)
+
+
+def test_other_format_version_is_refused(corpus_copy: Settings) -> None:
+    path = current_build(corpus_copy.index_dir) / MANIFEST
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest["format_version"] = 99
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(IndexCorrupt, match="format version 99"):
+        Retriever.open(corpus_copy)
+
+
+def test_other_model_is_refused(corpus_copy: Settings) -> None:
+    with pytest.raises(IndexMismatch, match="built with model 'all-MiniLM-L6-v2'"):
+        Retriever.open(corpus_copy.with_values({"model": "some/other-model"}))
+
+
+def test_corrupt_index_is_rebuilt_by_index(corpus_copy: Settings) -> None:
+    (current_build(corpus_copy.index_dir) / MANIFEST).write_text("{", encoding="utf-8")
+    messages: list[str] = []
+    report = build_index(corpus_copy, notify=messages.append)
+    assert report.added == 1 and any("cannot be reused" in m for m in messages)
+    assert Retriever.open(corpus_copy).info.passages == 6
