@@ -21,6 +21,7 @@ class SentenceTransformerEncoder:
             from transformers.utils import logging as hf_logging
 
             hf_logging.disable_progress_bar()  # our own progress bar is the one users see
+            hf_logging.set_verbosity_error()  # token_spans measures long texts on purpose: no length warning
 
             loaded: Any = SentenceTransformer(resolve_model_path(model), device="cpu")
         except (OSError, ValueError) as exc:

@@ -15,7 +15,6 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     # hybrid last, so the default's row sits under the two it combines
     modes = ("dense", "bm25", "hybrid") if args.mode == "all" else (args.mode,)
     assert set(modes) <= set(MODES)
-    print(f"Indexing {args.dataset} with citebot's pipeline (first run embeds every passage)...", file=sys.stderr)
     results = run_eval(
         args.dataset,
         settings,

@@ -54,7 +54,7 @@ class Style:
 def answer_text(answer: Answer, style: Style, width: int | None = None) -> str:
     """A readable answer: each passage quoted with its title, paragraph and score; the best sentence in bold."""
     width = width or min(100, shutil.get_terminal_size((100, 24)).columns)
-    lines = [f"{style.bold_on}Q:{style.bold_off} {answer.question}", ""]
+    lines = [f"Q: {answer.question}", ""]
     if not answer.hits:
         lines.append("No passage found.")
     elif not answer.answered:

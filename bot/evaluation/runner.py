@@ -75,6 +75,7 @@ def run_eval(
     best passage)."""
     dataset = load_beir(dataset_dir, split)
     queries = dataset.queries[:limit] if limit else dataset.queries
+    notify(f"Indexing the {len(dataset.corpus):,} documents of {dataset.name} with citebot's pipeline...")
     with tempfile.TemporaryDirectory(prefix="citebot-eval-") as scratch:
         root = workdir or Path(scratch)
         names = write_corpus(dataset, root / "corpus")
