@@ -1,7 +1,8 @@
 """Query-time encoder: ONNX Runtime + tokenizers, no torch, no sentence-transformers.
 
 `bot.onnx_export.export_onnx` writes a folder with `model.onnx` (transformer, pooling and
-L2 normalization in one graph), `tokenizer.json` and `onnx_encoder.json` (its settings).
+L2 normalization in one graph) and its weights `model.onnx.data`, the model's `tokenizer.json`
+and `onnx_encoder.json` (its settings).
 `OnnxEncoder` loads that folder in a fraction of a second and encodes like
 `SentenceTransformer.encode(normalize_embeddings=True)` does: truncation at the model's
 `max_seq_length` (not the 128 baked into the bundled tokenizer.json), padding to the longest

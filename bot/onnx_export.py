@@ -3,9 +3,11 @@
 Run at index build time (torch is loaded then anyway); the query path then never imports
 torch. One graph does it all: BERT -> pooling (as configured in the model's 1_Pooling) ->
 L2 normalization, with inputs `input_ids` and `attention_mask` of dynamic batch and length.
-The exporter is torch's TorchScript one (`dynamo=False`): it needs no extra package, works
-offline and takes about a second; the result is checked against torch before it is kept.
-Any failure raises `OnnxExportError`, upon which the caller keeps sentence-transformers.
+The exporter is torch's TorchScript one (`dynamo=False`): it needs no extra package (the
+dynamo one needs onnxscript) and works offline. Weights go to `model.onnx.data`, which ONNX
+Runtime maps instead of parsing. The result is checked against torch before the settings file
+that marks a complete export is written; the whole export takes a few seconds. Any failure
+raises `OnnxExportError`, upon which the caller keeps sentence-transformers.
 """
 
 from __future__ import annotations
@@ -25,15 +27,16 @@ from bot.errors import ModelError
 from bot.onnx_encoder import FORMAT_VERSION, SETTINGS_FILE, OnnxEncoder
 
 MODEL_FILE = "model.onnx"
+DATA_SUFFIX = ".data"  # the weights: model.onnx.data
 TOKENIZER_FILE = "tokenizer.json"
 OPSET = 17
 MIN_COSINE = {False: 0.9999, True: 0.95}  # ONNX vs torch on the check texts, by `quantize`
 POOLING_MODES = ("mean", "cls", "max")
-_CHECK_TEXTS = (
+_CHECK_TEXTS = (  # a padded batch of a few lengths; kept short because the check runs on every build
     "How do mitochondria produce energy?",
     "Wie geht es dir heute? 今日はいい天気ですね。 🎉 3.14",
     "",
-    " ".join(["Long passages are truncated at the model's max_seq_length, not at 128 word pieces."] * 30),
+    " ".join(["Mitochondria turn nutrients into ATP, the energy currency of the cell."] * 6),
 )
 
 
@@ -64,15 +67,15 @@ def _export(model_dir: Path, out_dir: Path, name: str, quantize: bool) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / SETTINGS_FILE).unlink(missing_ok=True)  # an old export stays invalid until this one is checked
     module = _load_module(model_dir / config["transformer_path"], config["pooling"])
-    if quantize:
-        fp32 = out_dir / f"{MODEL_FILE}.fp32.tmp"
-        try:
-            _torch_export(module, fp32)
-            _quantize(fp32, out_dir / MODEL_FILE)
-        finally:
-            fp32.unlink(missing_ok=True)
-    else:
-        _torch_export(module, out_dir / MODEL_FILE)
+    fp32, int8 = out_dir / "model.fp32.tmp.onnx", out_dir / "model.int8.tmp.onnx"
+    try:
+        _torch_export(module, fp32)
+        if quantize:
+            _quantize(fp32, int8)
+        _save_with_external_data(int8 if quantize else fp32, out_dir / MODEL_FILE)
+    finally:
+        fp32.unlink(missing_ok=True)
+        int8.unlink(missing_ok=True)
     shutil.copyfile(model_dir / config["transformer_path"] / TOKENIZER_FILE, out_dir / TOKENIZER_FILE)
     settings = {
         "format": FORMAT_VERSION,
@@ -199,6 +202,24 @@ def _quantize(fp32: Path, int8: Path) -> None:
         )
     finally:
         logging.disable(logging.NOTSET)
+
+
+def _save_with_external_data(source: Path, target: Path) -> None:
+    """Save the graph to `target` and its weights beside it in `target`.data, which ONNX Runtime
+    maps from disk instead of parsing: that halves session creation (~0.25 -> ~0.13 s)."""
+    import onnx
+
+    data = target.with_name(target.name + DATA_SUFFIX)
+    data.unlink(missing_ok=True)  # onnx appends to an existing data file
+    onnx.save_model(
+        onnx.load(str(source)),
+        str(target),
+        save_as_external_data=True,
+        all_tensors_to_one_file=True,
+        location=data.name,
+        size_threshold=1024,
+    )
+    shutil.copymode(target, data)  # onnx creates it private (0600)
 
 
 def _check(module: Any, out_dir: Path, settings: dict[str, Any]) -> float:

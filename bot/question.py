@@ -18,7 +18,7 @@ def clean_question(raw: str) -> tuple[str, tuple[str, ...]]:
     text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cs") else ch for ch in raw)
     text = " ".join(text.split())
     if not text:
-        raise BadQuestion('The question is empty; ask something like: citebot ask "Who met in Tokyo?"')
+        raise BadQuestion('The question is empty; ask something like "Who met in Tokyo?"')
     if len(text) > MAX_QUESTION_CHARS:
         cut = text.rfind(" ", 0, MAX_QUESTION_CHARS)
         text = text[: cut if cut > MAX_QUESTION_CHARS // 2 else MAX_QUESTION_CHARS]

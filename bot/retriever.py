@@ -7,13 +7,13 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from bot import ann
 from bot.encoder import Encoder
 from bot.freshness import corpus_changes
+from bot.lexical import LexicalIndex
 from bot.models import Answer, Hit, IndexInfo, Passage
 from bot.question import clean_question
 from bot.settings import MODES, Settings
@@ -58,8 +58,8 @@ class Retriever:
         self.documents = {entry.info.id: entry.info for entry in manifest.documents}
         self.vectors = Vectors.load(build, mmap=True)
         self.index = faiss.read_index(str(build / FAISS))
-        self._lexical: Any = None
-        self._build = build
+        self.lexical = LexicalIndex.load(build / LEXICAL)  # eagerly: a later build may delete this folder
+        self.build = build
         changes = corpus_changes(manifest, settings.corpus_dir)
         self.info = IndexInfo(
             built_at=manifest.built_at,
@@ -81,15 +81,6 @@ class Retriever:
         encoder = load_query_encoder(settings, build, manifest, notify)
         check_model(manifest, settings.model, encoder.dimension)
         return cls(settings, manifest, build, encoder, notify)
-
-    @property
-    def lexical(self) -> Any:
-        """The BM25 index, loaded on first use (dense-only queries never pay for it)."""
-        if self._lexical is None:
-            from bot.lexical import LexicalIndex
-
-            self._lexical = LexicalIndex.load(self._build / LEXICAL)
-        return self._lexical
 
     def ask(self, question: str, k: int | None = None, mode: str | None = None) -> Answer:
         """Answer `question` with up to `k` cited passages (BadQuestion if it is unusable)."""

@@ -69,8 +69,7 @@ class Vectors:
 
     @classmethod
     def load(cls, folder: Path, mmap: bool = False) -> Vectors:
-        mode = "r" if mmap else None
-        return cls(*(np.load(folder / name, mmap_mode=mode) for name in cls._names()))
+        return cls(*(np.load(folder / name, mmap_mode="r" if mmap else None) for name in cls._names()))
 
     def _files(self) -> dict[str, np.ndarray]:
         return dict(zip(self._names(), (self.passages, self.offsets, self.spans, self.sentences), strict=True))

@@ -15,7 +15,9 @@ from bot.settings import Settings
 from bot.store import MANIFEST, current_build, read_manifest
 from tests.conftest import make_settings
 
-QUIET = {"notify": lambda message: None}
+
+def quiet(message: str) -> None:
+    """A notify callback that discards build messages."""
 
 
 def write(settings: Settings, name: str, text: str) -> None:
@@ -32,20 +34,20 @@ def test_manifest_describes_the_build(article_settings: Settings) -> None:
 
 def test_incremental_rebuild_embeds_only_what_changed(corpus_copy: Settings) -> None:
     write(corpus_copy, "ramen.md", "# Ramen\n\nTonkotsu broth is simmered from pork bones for many hours.\n")
-    report = build_index(corpus_copy, **QUIET)
+    report = build_index(corpus_copy, notify=quiet)
     assert (report.added, report.changed, report.removed, report.unchanged) == (1, 0, 0, 1)
     answer = Retriever.open(corpus_copy).ask("How is tonkotsu broth made?")
     assert answer.hits[0].document.title == "Ramen" and "pork bones" in answer.hits[0].passage.text
 
     write(corpus_copy, "ramen.md", "# Ramen\n\nShoyu ramen is seasoned with soy sauce.\n")
-    report = build_index(corpus_copy, **QUIET)
+    report = build_index(corpus_copy, notify=quiet)
     assert (report.added, report.changed, report.removed, report.unchanged) == (0, 1, 0, 1)
     answer = Retriever.open(corpus_copy).ask("What is shoyu ramen seasoned with?")
     assert "soy sauce" in answer.hits[0].passage.text
     assert all("pork bones" not in hit.passage.text for hit in answer.hits)
 
     (corpus_copy.corpus_dir / "ramen.md").unlink()
-    report = build_index(corpus_copy, **QUIET)
+    report = build_index(corpus_copy, notify=quiet)
     assert (report.added, report.changed, report.removed, report.unchanged) == (0, 0, 1, 1)
     assert report.passages == 6
 
@@ -55,12 +57,12 @@ def test_unchanged_corpus_loads_no_model(corpus_copy: Settings, monkeypatch: pyt
         raise AssertionError("nothing changed, so nothing should be embedded")
 
     monkeypatch.setattr(bot.indexer, "load_build_encoder", no_model)
-    report = build_index(corpus_copy, **QUIET)
+    report = build_index(corpus_copy, notify=quiet)
     assert report.unchanged == 1 and report.passages == 6
 
 
 def test_full_rebuild_embeds_everything(corpus_copy: Settings) -> None:
-    report = build_index(corpus_copy, full=True, **QUIET)
+    report = build_index(corpus_copy, full=True, notify=quiet)
     assert (report.added, report.unchanged) == (1, 0)
 
 
@@ -73,7 +75,7 @@ def test_crash_mid_build_leaves_the_previous_index(corpus_copy: Settings, monkey
 
     monkeypatch.setattr(bot.indexer, "_write_data", crash)
     with pytest.raises(KeyboardInterrupt):
-        build_index(corpus_copy, **QUIET)
+        build_index(corpus_copy, notify=quiet)
     assert current_build(corpus_copy.index_dir) == before
     assert sorted(p.name for p in corpus_copy.index_dir.glob("build-*")) == [before.name]
     retriever = Retriever.open(corpus_copy)
@@ -108,12 +110,12 @@ def test_empty_corpus_is_refused(tmp_path: Path) -> None:
     settings = make_settings(tmp_path)
     settings.corpus_dir.mkdir()
     with pytest.raises(CorpusError, match="no usable"):
-        build_index(settings, **QUIET)
+        build_index(settings, notify=quiet)
 
 
 def test_missing_corpus_folder_is_refused(tmp_path: Path) -> None:
     with pytest.raises(CorpusError, match="does not exist"):
-        build_index(make_settings(tmp_path), **QUIET)
+        build_index(make_settings(tmp_path), notify=quiet)
 
 
 @pytest.mark.parametrize("victim", ["faiss.index", "passages.jsonl", "vectors.npy"])

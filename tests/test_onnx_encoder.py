@@ -69,7 +69,8 @@ def cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def test_export_folder_and_settings(export_dir: Path, onnx_encoder: OnnxEncoder) -> None:
     settings = json.loads((export_dir / SETTINGS_FILE).read_text(encoding="utf-8"))
     assert has_onnx_export(export_dir)
-    assert (export_dir / settings["model_file"]).is_file() and (export_dir / settings["tokenizer_file"]).is_file()
+    for name in (settings["model_file"], settings["model_file"] + ".data", settings["tokenizer_file"]):
+        assert (export_dir / name).is_file(), name
     assert settings["max_seq_length"] == 256 and settings["pooling"]["mode"] == "mean"
     assert settings["check_cosine"] >= 0.9999
     assert (onnx_encoder.name, onnx_encoder.dimension, onnx_encoder.max_tokens) == ("all-MiniLM-L6-v2", 384, 256)

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from bot.models import Document, DocumentInfo
 from bot.splitter import SPECIAL_TOKENS, SplitSettings, paragraph_spans, sentence_spans, split_document
+from bot.st_encoder import SentenceTransformerEncoder
 from tests.conftest import reference_encoder
 
 
@@ -22,7 +23,7 @@ def check_passages(document: Document, split: SplitSettings) -> None:
         assert passage.text == passage.text.strip() and passage.text
         assert len(encoder.token_spans(passage.text)) + SPECIAL_TOKENS <= split.max_tokens
     assert [p.paragraph for p in passages] == sorted(p.paragraph for p in passages)
-    covered = set()
+    covered: set[int] = set()
     for passage in passages:
         covered.update(range(passage.start, passage.end))
     content = range(document.content_start, len(document.text))
@@ -85,7 +86,7 @@ def test_sentence_rules() -> None:
     ]
 
 
-def test_article_paragraphs_become_passages(encoder) -> None:  # type: ignore[no-untyped-def]
+def test_article_paragraphs_become_passages(encoder: SentenceTransformerEncoder) -> None:
     from pathlib import Path
 
     from bot.documents import read_document

@@ -8,6 +8,7 @@ import sys
 from bot.cli.progress import progress_bar
 from bot.cli.render import Style, answer_json, answer_text, dumps
 from bot.errors import BadQuestion, IndexMissing
+from bot.question import clean_question
 from bot.retriever import Retriever
 from bot.settings import Settings
 
@@ -15,8 +16,8 @@ PROMPT = "citebot> "
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    if args.question is not None and not args.question.strip():
-        raise BadQuestion('The question is empty; ask something like: citebot ask "Who met in Tokyo?"')
+    if args.question is not None:
+        clean_question(args.question)  # refuse an unusable question before loading anything
     retriever = open_or_build(settings)
     if args.question is not None:
         answer_one(retriever, args.question, args.json, settings.top_k)

@@ -1,0 +1,240 @@
+"""Query latency on a SciFact-sized index: cold processes, and warm questions inside one process.
+
+Cold: wall time of whole processes, from start to exit (the answer printed), `--reps` rounds in a
+shuffled order so background load hits every command alike: `python -c pass`, the import floor
+(numpy, faiss, onnxruntime, tokenizers), `citebot --help`, `citebot info`, `citebot ask` on a few
+questions (hybrid, and dense), and the peer baseline (sentence-transformers + a flat FAISS index
+over the same vectors). A probe then times, in one fresh process, each step `ask` takes.
+
+Warm: `Retriever.ask` p50/p99 over `--queries` SciFact questions against the raw floor in the same
+run: a bare `OnnxEncoder.encode([q])` plus a bare `faiss` search (k=50) of the same index, and the
+parts of `ask` (encode, dense search, BM25, rank).
+
+    .venv/bin/python bench/query_latency.py [--reps 7] [--queries 200] [--only cold|warm] [--workdir DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from common import (
+    FLOOR_IMPORTS,
+    OFFLINE,
+    citebot_command,
+    clean_env,
+    current_build,
+    ensure_index,
+    note,
+    peer_command,
+    print_table,
+    questions,
+    run_timed,
+    summary,
+    workdir_argument,
+    write_json,
+)
+
+from bot.settings import Settings
+
+# Query ids 0, 2 and 4 of queries.jsonl: three SciFact claims.
+COLD_QUESTIONS = 3
+
+# One fresh process: each step `citebot ask` takes, timed by calling the same functions.
+STAGE_PROBE = """
+import json, sys, time
+from pathlib import Path
+clock = time.perf_counter
+times = {}
+def step(name, started):
+    times[name] = clock() - started
+    return clock()
+t = clock()
+import bot.cli.ask, bot.cli.main
+t = step("import bot.cli.ask (numpy, faiss)", t)
+import faiss
+from bot.freshness import corpus_changes
+from bot.lexical import LexicalIndex
+from bot.retriever import Retriever, load_query_encoder
+from bot.settings import Settings
+from bot.store import current_build, read_manifest, read_passages
+from bot.vectors import Vectors
+settings = Settings.from_env(environ={}, dotenv=None).with_values({"corpus_dir": sys.argv[1], "index_dir": sys.argv[2]})
+t = clock()
+build = current_build(settings.index_dir)
+manifest = read_manifest(build)
+t = step("read manifest (+ file size checks)", t)
+encoder = load_query_encoder(settings, build, manifest, print)
+t = step("load ONNX encoder (import onnxruntime)", t)
+read_passages(build)
+t = step("read passages.jsonl", t)
+Vectors.load(build, mmap=True)
+faiss.read_index(str(build / "faiss.index"))
+t = step("load vectors (mmap) + faiss index", t)
+corpus_changes(manifest, settings.corpus_dir)
+t = step("freshness check (stat the corpus)", t)
+LexicalIndex.load(build / "bm25")
+t = step("load BM25", t)
+retriever = Retriever(settings, manifest, build, encoder, print)
+t = clock()
+retriever.ask(sys.argv[3], mode="dense")
+t = step("first ask, dense (first ONNX run)", t)
+retriever.ask(sys.argv[3])
+t = step("first hybrid ask (loads BM25 again)", t)
+retriever.ask(sys.argv[3])
+t = step("second hybrid ask", t)
+heavy = ("torch", "transformers", "sentence_transformers", "bm25s", "scipy", "numba", "tqdm", "discord")
+print(json.dumps({"stages": times, "heavy_modules": [m for m in heavy if m in sys.modules]}))
+"""
+
+
+def cold(settings: Settings, asked: list[str], reps: int) -> dict[str, Any]:
+    """`reps` shuffled rounds of every cold command; the median, min and max of each."""
+    build = current_build(settings)
+    env, peer_env = clean_env(), clean_env(**OFFLINE)
+    python = sys.executable
+    commands: dict[str, tuple[list[str], dict[str, str]]] = {
+        "python -c pass": ([python, "-c", "pass"], env),
+        f"python -c '{FLOOR_IMPORTS}'": ([python, "-c", FLOOR_IMPORTS], env),
+        "citebot --help": (citebot_command(settings, "--help"), env),
+        "citebot info": (citebot_command(settings, "info"), env),
+    }
+    for number, question in enumerate(asked, start=1):
+        commands[f"citebot ask (hybrid) q{number}"] = (citebot_command(settings, "ask", question), env)
+    commands["citebot ask --mode dense q1"] = (citebot_command(settings, "ask", "--mode", "dense", asked[0]), env)
+    commands["peer: sentence-transformers + faiss q1"] = (peer_command(build, asked[0]), peer_env)
+
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    order = list(commands)
+    shuffle = random.Random(0)
+    for rep in range(reps):
+        shuffle.shuffle(order)
+        for name in order:
+            argv, command_env = commands[name]
+            times[name].append(run_timed(argv, env=command_env)[0])
+        note(f"cold round {rep + 1}/{reps} done")
+    stats = {name: summary(values) for name, values in times.items()}
+    asks = [t for name, values in times.items() if name.startswith("citebot ask (hybrid)") for t in values]
+    stats["citebot ask (hybrid), all questions"] = summary(asks)
+
+    probe = [python, "-c", STAGE_PROBE, str(settings.corpus_dir), str(settings.index_dir), asked[0]]
+    stage_runs = [json.loads(run_timed(probe)[1]) for _ in range(max(1, reps // 2))]
+    stages = {name: summary([run["stages"][name] for run in stage_runs]) for name in stage_runs[0]["stages"]}
+
+    peer = stats["peer: sentence-transformers + faiss q1"]["median"]
+    rows = [
+        [name, s["n"], s["median"], s["min"], s["max"], peer / s["median"] if name.startswith("citebot ask") else ""]
+        for name, s in stats.items()
+    ]
+    print_table("Cold processes (seconds, start to exit)", ["command", "n", "median", "min", "max", "peer/this"], rows)
+    print_table(
+        "Where a cold `citebot ask` spends its time (one fresh process, steps timed separately)",
+        ["step", "n", "median s", "min s", "max s"],
+        [[name, s["n"], s["median"], s["min"], s["max"]] for name, s in stages.items()],
+    )
+    print(f"heavy modules imported by the probe: {stage_runs[0]['heavy_modules'] or 'none'}")
+    return {
+        "questions": asked,
+        "commands": stats,
+        "raw_seconds": times,
+        "ask_stages": stages,
+        "ask_heavy_modules": stage_runs[0]["heavy_modules"],
+    }
+
+
+def warm(settings: Settings, asked: list[str]) -> dict[str, Any]:
+    """Per-question latency of `Retriever.ask` (hybrid, dense), its parts, and the raw floor, interleaved."""
+    import faiss
+
+    from bot import ann
+    from bot.onnx_encoder import OnnxEncoder, default_threads
+    from bot.retriever import Retriever
+    from bot.store import ENCODER, FAISS
+
+    build = current_build(settings)
+    retriever = Retriever.open(settings, notify=note)
+    encoder = OnnxEncoder(build / ENCODER)  # the floor's own, bare objects
+    index = faiss.read_index(str(build / FAISS))
+    depth = 50
+    vectors = {q: retriever.encoder.encode([q])[0] for q in asked}
+
+    def floor(q: str) -> None:
+        index.search(encoder.encode([q]), depth)
+
+    tasks: dict[str, Callable[[str], object]] = {
+        "floor: OnnxEncoder.encode + faiss search k=50": floor,
+        "ask (hybrid, default)": lambda q: retriever.ask(q),
+        "ask --mode dense": lambda q: retriever.ask(q, mode="dense"),
+        "part: encode (ONNX)": lambda q: retriever.encoder.encode([q]),
+        "part: ann.search k=50": lambda q: ann.search(retriever.index, vectors[q][None, :], depth),
+        "part: BM25 scores (all rows)": lambda q: retriever.lexical.scores(q),
+        "part: BM25 search k=50": lambda q: retriever.lexical.search(q, depth),
+        "part: rank dense (search + sentence scoring)": lambda q: retriever.rank(q, vectors[q], depth, "dense"),
+        "part: rank hybrid": lambda q: retriever.rank(q, vectors[q], depth, "hybrid"),
+    }
+    for q in asked[:10]:  # warm-up: first ONNX runs, the lazy BM25 load
+        for task in tasks.values():
+            task(q)
+    times: dict[str, list[float]] = {name: [] for name in tasks}
+    names = list(tasks)
+    for number, q in enumerate(asked):
+        for name in names[number % len(names) :] + names[: number % len(names)]:  # rotate: no fixed order
+            started = time.perf_counter()
+            tasks[name](q)
+            times[name].append(time.perf_counter() - started)
+    stats = {name: summary([1000 * t for t in values]) for name, values in times.items()}
+    base = stats["floor: OnnxEncoder.encode + faiss search k=50"]
+    rows = [
+        [name, s["n"], s["median"], s["p90"], s["p99"], s["median"] / base["median"], s["p99"] / base["p99"]]
+        for name, s in stats.items()
+    ]
+    print_table(
+        f"Warm, one process, {len(asked)} SciFact questions (milliseconds)",
+        ["what", "n", "p50", "p90", "p99", "p50/floor", "p99/floor"],
+        rows,
+    )
+    hybrid, dense = stats["ask (hybrid, default)"], stats["ask --mode dense"]
+    ratios = {
+        "ask_hybrid_p50_over_floor": hybrid["median"] / base["median"],
+        "ask_hybrid_p99_over_floor": hybrid["p99"] / base["p99"],
+        "ask_dense_p50_over_floor": dense["median"] / base["median"],
+        "ask_dense_p99_over_floor": dense["p99"] / base["p99"],
+        "hybrid_p50_over_dense": hybrid["median"] / dense["median"],
+    }
+    print("\n" + "  ".join(f"{name} {value:.2f}" for name, value in ratios.items()))
+    return {
+        "queries": len(asked),
+        "passages": len(retriever.passages),
+        "depth": depth,
+        "milliseconds": stats,
+        "ratios": ratios,
+        "faiss_index": ann.describe(index),
+        "onnx_threads": default_threads(),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    workdir_argument(parser)
+    parser.add_argument("--reps", type=int, default=7, help="cold rounds (default 7)")
+    parser.add_argument("--queries", type=int, default=200, help="warm questions (default 200)")
+    parser.add_argument("--only", choices=("cold", "warm"), help="run one half only")
+    args = parser.parse_args()
+    settings = ensure_index(args.workdir, args.data)
+    asked = questions(args.data, limit=max(args.queries, COLD_QUESTIONS))
+    result: dict[str, Any] = {"workdir": str(Path(args.workdir).resolve())}
+    if args.only != "warm":
+        result["cold"] = cold(settings, asked[:COLD_QUESTIONS], args.reps)
+    if args.only != "cold":
+        result["warm"] = warm(settings, asked[: args.queries])
+    write_json("query_latency", result)
+
+
+if __name__ == "__main__":
+    main()

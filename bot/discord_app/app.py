@@ -1,0 +1,96 @@
+"""CiteBot: a commands.Bot that answers from the retriever it is given (and /reindex replaces)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import discord
+import yarl
+from discord.ext import commands
+
+from bot.discord_app.answers import AnswerCache
+from bot.discord_app.buttons import FeedbackButton, MoreButton
+from bot.discord_app.feedback import FeedbackLog
+from bot.discord_app.gate import Gate
+from bot.discord_app.respond import NO_PINGS
+from bot.discord_app.tree import CiteTree
+from bot.errors import ConfigError
+from bot.models import Answer
+from bot.retriever import Retriever
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+EXTENSIONS = ("ask", "mentions", "status", "reindex")  # modules of bot.discord_app.cogs
+DEFER_AFTER = 1.5  # seconds of work before an interaction is acknowledged with "thinking…"
+
+
+def intents() -> discord.Intents:
+    """No privileged intent: Discord sends the text of messages that mention the bot, and of DMs."""
+    wanted = discord.Intents.none()
+    wanted.guilds = wanted.guild_messages = wanted.dm_messages = True
+    return wanted
+
+
+def point_at(settings: Settings) -> None:
+    """Talk to the Discord-compatible server in DISCORD_API_BASE / DISCORD_GATEWAY_URL, if set."""
+    if settings.discord_api_base:
+        if not settings.discord_api_base.startswith(("http://", "https://")):
+            raise ConfigError("DISCORD_API_BASE must be an http(s) URL such as http://127.0.0.1:8080/api/v10.")
+        discord.http.Route.BASE = settings.discord_api_base.rstrip("/")
+    if settings.discord_gateway_url:
+        if not settings.discord_gateway_url.startswith(("ws://", "wss://")):
+            raise ConfigError("DISCORD_GATEWAY_URL must be a ws(s) URL such as ws://127.0.0.1:8080/gateway.")
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
+
+
+def open_retriever(settings: Settings) -> Retriever:
+    """Load the index (blocking: call it in a thread) and answer one question with it.
+
+    The warm-up makes the first real answer fast and reads everything the retriever loads
+    lazily now, before a later /reindex can replace the build it comes from.
+    """
+    retriever = Retriever.open(settings, notify=log.warning)
+    retriever.ask("warm up", 1)
+    return retriever
+
+
+class CiteBot(commands.Bot):
+    """citebot on Discord. `retriever` answers questions until /reindex swaps in a new one."""
+
+    def __init__(self, retriever: Retriever, settings: Settings, *, guild_ready_timeout: float = 2.0) -> None:
+        point_at(settings)
+        super().__init__(
+            command_prefix=commands.when_mentioned,  # unused: citebot has no text commands
+            intents=intents(),
+            allowed_mentions=NO_PINGS,
+            help_command=None,
+            tree_cls=CiteTree,
+            owner_id=settings.discord_owner_id,
+            guild_ready_timeout=guild_ready_timeout,
+        )
+        self.retriever = retriever
+        self.settings = settings
+        self.gate = Gate(settings)
+        self.answers = AnswerCache()
+        self.feedback = FeedbackLog(settings.feedback_path)
+        self.rebuilding = asyncio.Lock()
+        self.defer_after = DEFER_AFTER
+
+    async def setup_hook(self) -> None:
+        for name in EXTENSIONS:
+            await self.load_extension(f"bot.discord_app.cogs.{name}")
+        self.add_dynamic_items(FeedbackButton, MoreButton)
+        synced = await self.tree.sync()
+        log.info("synced slash commands: %s", ", ".join(f"/{command.name}" for command in synced))
+
+    async def on_ready(self) -> None:
+        log.info("ready as %s in %d servers", self.user, len(self.guilds))
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        """No text commands: the mentions cog answers questions addressed to the bot."""
+
+    async def ask(self, question: str, k: int) -> Answer:
+        """Answer from the index current now, in a thread (a rebuild may swap it meanwhile)."""
+        retriever = self.retriever
+        return await asyncio.to_thread(retriever.ask, question, k)

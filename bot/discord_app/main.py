@@ -1,0 +1,37 @@
+"""`citebot discord`: check the token, load the index, run the bot until interrupted."""
+
+from __future__ import annotations
+
+import asyncio
+
+import discord
+
+from bot.discord_app.app import CiteBot, open_retriever
+from bot.errors import ConfigError
+from bot.retriever import Retriever
+from bot.settings import Settings
+
+MISSING_TOKEN = "DISCORD_TOKEN is not set; put the bot's token in the environment or in a .env file."
+REJECTED_TOKEN = (
+    "Discord rejected the token in DISCORD_TOKEN; copy a fresh one from the Developer Portal (Bot, Reset Token)."
+)
+
+
+def run(settings: Settings) -> int:
+    """Connect with the token from the settings and answer until interrupted; 0 when stopped."""
+    if not settings.discord_token:
+        raise ConfigError(MISSING_TOKEN)
+    discord.utils.setup_logging()
+    asyncio.run(serve(open_retriever(settings), settings))
+    return 0
+
+
+async def serve(retriever: Retriever, settings: Settings, *, guild_ready_timeout: float = 2.0) -> None:
+    """Run a CiteBot on `retriever` until it is closed; ConfigError if the token is missing or refused."""
+    if not settings.discord_token:
+        raise ConfigError(MISSING_TOKEN)
+    async with CiteBot(retriever, settings, guild_ready_timeout=guild_ready_timeout) as bot:
+        try:
+            await bot.start(settings.discord_token)
+        except discord.LoginFailure:
+            raise ConfigError(REJECTED_TOKEN) from None

@@ -1,0 +1,59 @@
+"""Answer quality on the seed article's question set, and the confidence threshold on both sides.
+
+The figures are regression floors under what the default reaches today (see README "Answer
+quality"); the issue's goal of 90% on both sides is not met yet, and these tests say so honestly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.evaluation.questions import Outcome, outcomes, tally
+from bot.retriever import Retriever
+
+QUESTIONS = Path(__file__).parent / "data" / "article_questions.json"
+
+
+@pytest.fixture(scope="module")
+def results(article_retriever: Retriever) -> list[Outcome]:
+    return outcomes(article_retriever, QUESTIONS)
+
+
+def test_question_set_size(results: list[Outcome]) -> None:
+    assert sum(o.answerable for o in results) >= 30 and sum(not o.answerable for o in results) >= 20
+
+
+def test_first_passage_answers_most_questions(results: list[Outcome]) -> None:
+    answerable = [o for o in results if o.answerable]
+    assert sum(o.top_correct for o in answerable) / len(answerable) >= 0.80
+
+
+def test_threshold_balances_answering_and_flagging(results: list[Outcome], article_retriever: Retriever) -> None:
+    right, answerable, flagged, unanswerable = tally(results, article_retriever.settings.min_score)
+    assert right / answerable >= 0.75
+    assert flagged / unanswerable >= 0.50
+
+
+@pytest.mark.parametrize(
+    "question", ["How do I make a sourdough starter?", "asdf qwerty zxcv", "Who painted the Mona Lisa?"]
+)
+def test_off_topic_is_not_answered(article_retriever: Retriever, question: str) -> None:
+    answer = article_retriever.ask(question)
+    assert not answer.answered and answer.hits  # the nearest passage is still shown, as low-confidence
+
+
+def test_clear_question_is_answered(article_retriever: Retriever) -> None:
+    assert article_retriever.ask("Who did Hegseth meet in Tokyo?").answered
+
+
+def test_threshold_is_a_setting(article_retriever: Retriever) -> None:
+    strict = Retriever(
+        article_retriever.settings.with_values({"min_score": 0.99}),
+        article_retriever.manifest,
+        article_retriever.build,
+        article_retriever.encoder,
+        notify=lambda message: None,
+    )
+    assert not strict.ask("Who did Hegseth meet in Tokyo?").answered
