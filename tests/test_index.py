@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -152,3 +153,17 @@ def test_corrupt_index_is_rebuilt_by_index(corpus_copy: Settings) -> None:
     report = build_index(corpus_copy, notify=messages.append)
     assert report.added == 1 and any("cannot be reused" in m for m in messages)
     assert Retriever.open(corpus_copy).info.passages == 6
+
+
+def test_hits_per_document_are_capped_when_there_are_several(corpus_copy: Settings) -> None:
+    write(
+        corpus_copy,
+        "briefing.md",
+        "# Briefing\n\n" + "\n\n".join(f"Hegseth met officials in Tokyo, meeting number {n}." for n in range(6)),
+    )
+    build_index(corpus_copy, notify=quiet)
+    capped = Retriever.open(corpus_copy.with_values({"max_hits_per_doc": 2}))
+    hits = capped.ask("Who did Hegseth meet in Tokyo?", k=4).hits
+    assert sorted(Counter(h.document.id for h in hits).values()) == [2, 2]
+    # places the cap leaves empty are filled, best first, rather than returning fewer passages
+    assert len(capped.ask("Who did Hegseth meet in Tokyo?", k=9).hits) == 9
