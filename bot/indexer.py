@@ -16,7 +16,7 @@ import numpy as np
 from bot import ann
 from bot.documents import corpus_files, document_id, read_document
 from bot.encoder import Encoder, ProgressFactory
-from bot.errors import CitebotError, CorpusError, IndexMissing
+from bot.errors import CitebotError, CorpusError, IndexMissing, ModelError
 from bot.lexical import LexicalIndex
 from bot.models import Document, Passage
 from bot.settings import Settings
@@ -88,8 +88,16 @@ def split_settings(settings: Settings, max_tokens: int) -> SplitSettings:
     )
 
 
-def load_build_encoder(settings: Settings) -> Encoder:
-    """The encoder that embeds passages at build time (the reference sentence-transformers model)."""
+def load_build_encoder(settings: Settings, export: Path | None) -> Encoder:
+    """The encoder that embeds passages: the build's ONNX export (same vectors, faster, no torch)
+    when there is one, else sentence-transformers."""
+    if export is not None:
+        from bot.onnx_encoder import OnnxEncoder
+
+        try:
+            return OnnxEncoder(export)
+        except ModelError:
+            pass  # the export was checked when made; if it will not load, the reference model will
     from bot.st_encoder import SentenceTransformerEncoder
 
     return SentenceTransformerEncoder(settings.model)
@@ -107,13 +115,13 @@ def build_index(
     atomically, so an interrupted build leaves the previous index as it was.
     """
     started = time.perf_counter()
-    corpus_dir = settings.corpus_dir
     skipped: list[str] = []
 
     def skip(message: str) -> None:
         skipped.append(message)
         notify(f"warning: {message}")
 
+    corpus_dir = settings.corpus_dir
     documents = [doc for path in corpus_files(corpus_dir) if (doc := read_document(path, corpus_dir, skip))]
     if not documents:
         raise CorpusError(f"The corpus folder {corpus_dir} holds no usable .txt or .md document.")
@@ -121,40 +129,41 @@ def build_index(
     known = previous.entries() if previous else {}
     fresh = [doc for doc in documents if doc.id not in known or known[doc.id].content_hash != doc.content_hash]
 
-    new_passages: dict[str, list[Passage]] = {}
-    new_vectors: dict[str, Vectors] = {}
-    if fresh or previous is None:
-        encoder = load_build_encoder(settings)
-        splitting = split_settings(settings, encoder.max_tokens)
-        dimension = encoder.dimension
-        new_passages = {doc.id: split_document(doc, splitting, encoder.token_spans) for doc in fresh}
-        new_vectors = _embed(encoder, fresh, new_passages, progress)
-    else:
-        splitting = SplitSettings(**previous.manifest.splitter)
-        dimension = previous.manifest.dimension
-
-    passages: list[Passage] = []
-    blocks: list[Vectors] = []
-    entries: list[DocumentEntry] = []
-    for doc in documents:
-        if doc.id in new_passages:
-            doc_passages, doc_vectors = new_passages[doc.id], new_vectors[doc.id]
-        else:
-            assert previous is not None
-            entry = known[doc.id]
-            doc_passages = previous.passages[entry.first : entry.last]
-            doc_vectors = previous.vectors.slice(entry.first, entry.last)
-        stat = (corpus_dir / doc.id).stat()
-        first = len(passages)
-        passages.extend(doc_passages)
-        blocks.append(doc_vectors)
-        entries.append(DocumentEntry(doc.info, doc.content_hash, stat.st_size, stat.st_mtime_ns, first, len(passages)))
-    vectors = Vectors.concat(blocks, dimension)
-
     build = new_build_folder(settings.index_dir)
     try:
-        ann_name = _write_data(build, documents, passages, vectors, previous)
         export = _export_encoder(settings, build, previous, notify)
+        new_passages: dict[str, list[Passage]] = {}
+        new_vectors: dict[str, Vectors] = {}
+        if fresh or previous is None:
+            encoder = load_build_encoder(settings, build / export if export else None)
+            splitting = split_settings(settings, encoder.max_tokens)
+            dimension = encoder.dimension
+            new_passages = {doc.id: split_document(doc, splitting, encoder.token_spans) for doc in fresh}
+            new_vectors = _embed(encoder, fresh, new_passages, progress)
+        else:
+            splitting = SplitSettings(**previous.manifest.splitter)
+            dimension = previous.manifest.dimension
+
+        passages: list[Passage] = []
+        blocks: list[Vectors] = []
+        entries: list[DocumentEntry] = []
+        for doc in documents:
+            if doc.id in new_passages:
+                doc_passages, doc_vectors = new_passages[doc.id], new_vectors[doc.id]
+            else:
+                assert previous is not None
+                entry = known[doc.id]
+                doc_passages = previous.passages[entry.first : entry.last]
+                doc_vectors = previous.vectors.slice(entry.first, entry.last)
+            stat = (corpus_dir / doc.id).stat()
+            first = len(passages)
+            passages.extend(doc_passages)
+            blocks.append(doc_vectors)
+            entries.append(
+                DocumentEntry(doc.info, doc.content_hash, stat.st_size, stat.st_mtime_ns, first, len(passages))
+            )
+
+        ann_name = _write_data(build, documents, passages, Vectors.concat(blocks, dimension), previous)
         manifest = Manifest(
             format_version=FORMAT_VERSION,
             model=settings.model,
@@ -246,7 +255,7 @@ def _export_encoder(settings: Settings, build: Path, previous: _Previous | None,
         from bot.encoder import resolve_model_path
         from bot.onnx_export import export_onnx
 
-        export_onnx(resolve_model_path(settings.model), target)
+        export_onnx(resolve_model_path(settings.model), target, name=settings.model)
     except Exception as exc:  # any failure only costs query speed: sentence-transformers still answers
         shutil.rmtree(target, ignore_errors=True)
         notify(f"note: no fast query encoder ({type(exc).__name__}: {exc}); questions will load sentence-transformers.")

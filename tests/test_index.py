@@ -54,7 +54,7 @@ def test_incremental_rebuild_embeds_only_what_changed(corpus_copy: Settings) -> 
 
 
 def test_unchanged_corpus_loads_no_model(corpus_copy: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    def no_model(settings: Settings) -> None:
+    def no_model(settings: Settings, export: Path | None) -> None:
         raise AssertionError("nothing changed, so nothing should be embedded")
 
     monkeypatch.setattr(bot.indexer, "load_build_encoder", no_model)
