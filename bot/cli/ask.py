@@ -58,6 +58,7 @@ def answer_stream(retriever: Retriever, as_json: bool, k: int) -> int:
         try:
             line = input(PROMPT) if interactive else sys.stdin.readline()
         except EOFError:
+            print(file=sys.stderr)  # end the prompt's line
             break
         if not interactive and not line:
             break
