@@ -45,11 +45,8 @@ def point_at(settings: Settings) -> None:
 
 
 def open_retriever(settings: Settings) -> Retriever:
-    """Load the index (blocking: call it in a thread) and answer one question with it.
-
-    The warm-up makes the first real answer fast and reads everything the retriever loads
-    lazily now, before a later /reindex can replace the build it comes from.
-    """
+    """Load the index (blocking: call it in a thread) and answer one question with it,
+    so that the first real question does not pay for the encoder's first run."""
     retriever = Retriever.open(settings, notify=log.warning)
     retriever.ask("warm up", 1)
     return retriever
