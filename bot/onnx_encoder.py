@@ -21,11 +21,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from bot.encoder import Progress
 from bot.errors import ModelError
 
 if TYPE_CHECKING:
     from tokenizers import Tokenizer
+
+    from bot.encoder import Progress
 
 SETTINGS_FILE = "onnx_encoder.json"  # written last by the exporter: its presence marks a complete export
 FORMAT_VERSION = 1

@@ -67,15 +67,18 @@ def _export(model_dir: Path, out_dir: Path, name: str, quantize: bool) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / SETTINGS_FILE).unlink(missing_ok=True)  # an old export stays invalid until this one is checked
     module = _load_module(model_dir / config["transformer_path"], config["pooling"])
-    fp32, int8 = out_dir / "model.fp32.tmp.onnx", out_dir / "model.int8.tmp.onnx"
+    traced, fused, int8 = (out_dir / f"model.{stage}.tmp.onnx" for stage in ("traced", "fused", "int8"))
     try:
-        _torch_export(module, fp32)
+        _torch_export(module, traced)
+        is_fused = _fuse(traced, fused, config)
+        graph = fused if is_fused else traced
         if quantize:
-            _quantize(fp32, int8)
-        _save_with_external_data(int8 if quantize else fp32, out_dir / MODEL_FILE)
+            _quantize(graph, int8)
+            graph = int8
+        _save_with_external_data(graph, out_dir / MODEL_FILE)
     finally:
-        fp32.unlink(missing_ok=True)
-        int8.unlink(missing_ok=True)
+        for stage in (traced, fused, int8):
+            stage.unlink(missing_ok=True)
     shutil.copyfile(model_dir / config["transformer_path"] / TOKENIZER_FILE, out_dir / TOKENIZER_FILE)
     settings = {
         "format": FORMAT_VERSION,
@@ -91,6 +94,7 @@ def _export(model_dir: Path, out_dir: Path, name: str, quantize: bool) -> Path:
         "output": "sentence_embedding",
         "quantized": quantize,
         "exporter": f"torch {_torch_version()} torch.onnx.export(dynamo=False), opset {OPSET}",
+        "fused": is_fused,
     }
     settings["check_cosine"] = _check(module, out_dir, settings)
     settings["export_seconds"] = round(time.perf_counter() - started, 2)
@@ -116,6 +120,9 @@ def read_st_config(model_dir: Path) -> dict[str, Any]:
         "dimension": int(pooling.get("word_embedding_dimension", pooling.get("embedding_dimension"))),
         "pooling": {"mode": mode, "source": pooling},
         "pad_id": int(model_config.get("pad_token_id") or 0),
+        "model_type": str(model_config.get("model_type", "")),
+        "num_heads": int(model_config.get("num_attention_heads", 0)),
+        "hidden_size": int(model_config.get("hidden_size", 0)),
     }
 
 
@@ -190,15 +197,42 @@ def _torch_export(module: Any, path: Path) -> None:
         )
 
 
+def _fuse(source: Path, target: Path, config: dict[str, Any]) -> bool:
+    """Fuse BERT's attention, layer norms and embeddings into ONNX Runtime's CPU kernels (portable
+    contrib ops, not hardware-specific): ~10-20% faster encoding and session creation. Returns
+    False, leaving `target` unwritten, for other architectures or if the fusion fails."""
+    if config["model_type"] != "bert" or not config["num_heads"]:
+        return False
+    from onnxruntime.transformers.optimizer import optimize_model
+
+    logging.disable(logging.WARNING)
+    try:
+        model = optimize_model(
+            str(source), "bert", num_heads=config["num_heads"], hidden_size=config["hidden_size"], opt_level=0
+        )
+        model.save_model_to_file(str(target))
+    except Exception:
+        return False  # the plain graph works too, only a little slower
+    finally:
+        logging.disable(logging.NOTSET)
+    return True
+
+
 def _quantize(fp32: Path, int8: Path) -> None:
-    """Dynamic int8 quantization of the MatMul weights, per output channel (cosine ~0.995 to fp32;
-    per tensor gives ~0.94). Activations are quantized at run time."""
+    """Dynamic int8 quantization of the weights of MatMul and fused Attention, per output channel
+    (cosine ~0.994 to fp32; per tensor gives ~0.94). Activations are quantized at run time."""
+    import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     logging.disable(logging.WARNING)  # silence its advice to run an optional pre-processing step
     try:
         quantize_dynamic(
-            str(fp32), str(int8), weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul"], per_channel=True
+            str(fp32),
+            str(int8),
+            weight_type=QuantType.QInt8,
+            op_types_to_quantize=["MatMul", "Attention"],
+            per_channel=True,
+            extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},  # types of fused ops' outputs
         )
     finally:
         logging.disable(logging.NOTSET)

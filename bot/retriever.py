@@ -127,14 +127,22 @@ class Retriever:
     def _score(self, rows: np.ndarray, query: np.ndarray) -> list[Ranked]:
         """Similarity of each passage: the mean of its cosine and its best sentence's cosine with the question."""
         vectors = self.vectors
-        result = []
-        for row, passage_cosine in zip(rows.tolist(), np.asarray(vectors.passages[rows]) @ query, strict=True):
-            lo, hi = int(vectors.offsets[row]), int(vectors.offsets[row + 1])
-            sentence_cosines = np.asarray(vectors.sentences[lo:hi]) @ query
-            best = int(np.argmax(sentence_cosines))
-            score = (float(passage_cosine) + float(sentence_cosines[best])) / 2
-            result.append(Ranked(row, score, (int(vectors.spans[lo + best][0]), int(vectors.spans[lo + best][1]))))
-        return result
+        rows = np.asarray(rows, dtype=np.int64)
+        if not len(rows):
+            return []
+        first, counts = vectors.offsets[rows], vectors.offsets[rows + 1] - vectors.offsets[rows]
+        group = np.repeat(np.arange(len(rows)), counts)  # which candidate each sentence belongs to
+        sentence_rows = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts) + first[group]
+        sentence_cosines = np.asarray(vectors.sentences[sentence_rows]) @ query
+        # best sentence of each candidate: sort by (candidate, -cosine) and take each group's first
+        order = np.lexsort((-sentence_cosines, group))
+        best = order[np.cumsum(counts) - counts]
+        scores = (np.asarray(vectors.passages[rows]) @ query + sentence_cosines[best]) / 2
+        spans = np.asarray(vectors.spans[sentence_rows[best]])
+        return [
+            Ranked(int(row), float(score), (int(start), int(end)))
+            for row, score, (start, end) in zip(rows, scores, spans, strict=True)
+        ]
 
     def _distinct(self, ranked: list[Ranked], k: int) -> list[Ranked]:
         """Best-first hits with no two quoting overlapping text. With several documents, a first pass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 
 import discord
 import yarl
@@ -72,6 +73,8 @@ class CiteBot(commands.Bot):
         self.answers = AnswerCache()
         self.feedback = FeedbackLog(settings.feedback_path)
         self.rebuilding = asyncio.Lock()
+        # As many retrievals at once as there are cores: more only fight over them (and the GIL).
+        self.retrievals = asyncio.Semaphore(os.cpu_count() or 2)
         self.defer_after = DEFER_AFTER
 
     async def setup_hook(self) -> None:
@@ -89,5 +92,6 @@ class CiteBot(commands.Bot):
 
     async def ask(self, question: str, k: int) -> Answer:
         """Answer from the index current now, in a thread (a rebuild may swap it meanwhile)."""
-        retriever = self.retriever
-        return await asyncio.to_thread(retriever.ask, question, k)
+        async with self.retrievals:
+            retriever = self.retriever
+            return await asyncio.to_thread(retriever.ask, question, k)

@@ -21,12 +21,19 @@ UNEXPECTED = "Something went wrong while answering; the error has been logged."
 async def within_deadline(
     interaction: discord.Interaction[Any], work: Awaitable[T], *, ephemeral: bool, after: float
 ) -> T:
-    """Await `work`; if it is not done within `after` seconds, acknowledge ("thinking…") first."""
+    """Await `work`; if it is not done `after` seconds after the interaction was created (not after
+    this handler started: under load it may start late), acknowledge ("thinking…") first. If the
+    acknowledgement fails, the work is cancelled: nobody could receive its answer."""
+    age = (discord.utils.utcnow() - interaction.created_at).total_seconds()
     task = asyncio.ensure_future(work)
     try:
-        return await asyncio.wait_for(asyncio.shield(task), after)
+        return await asyncio.wait_for(asyncio.shield(task), max(0.0, after - age))
     except TimeoutError:
-        await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+        try:
+            await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+        except discord.HTTPException:
+            task.cancel()
+            raise
         return await task
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import TYPE_CHECKING
 
@@ -51,9 +52,11 @@ class Mentions(commands.Cog):
         if refusal:
             await self.reply(message, refusal)
             return
+        # "typing…" is a courtesy: sent beside the work, never waited for, and its failure is no error.
+        typing = asyncio.ensure_future(channel.typing())
+        typing.add_done_callback(lambda task: task.cancelled() or task.exception())
         try:
-            async with channel.typing():
-                page, view = await answer_question(self.bot, question, None)
+            page, view = await answer_question(self.bot, question, None)
         except Exception as exc:  # the edge: one sentence for the user, the rest in the log
             await self.reply(message, explain(exc, "a mention"))
             return
