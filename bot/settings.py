@@ -48,7 +48,7 @@ class Settings:
     top_k: int = 3
     min_score: float = 0.37  # calibrated on tests/data/article_questions.json, see README
     max_hits_per_doc: int = 3
-    hybrid_weight: float = 0.1  # weight of normalized BM25 beside the cosine similarity, tuned on SciFact train
+    hybrid_weight: float = 0.25  # weight of normalized BM25 beside the similarity; tuned on SciFact train
     passage_tokens: int = 128  # target passage size in word pieces
     overlap_sentences: int = 1
     encoder: str = "auto"  # auto | onnx | sentence-transformers (query-time encoder)

@@ -11,9 +11,10 @@ from typing import Any
 import numpy as np
 import pytest
 
+from bot.encoder import Encoder
 from bot.errors import ModelError
 from bot.onnx_encoder import SETTINGS_FILE, OnnxEncoder, has_onnx_export
-from bot.onnx_export import OnnxExportError, export_onnx
+from bot.onnx_export import OnnxExportError, _fuse, export_onnx
 
 REPO = Path(__file__).resolve().parent.parent
 LONG_PASSAGE = " ".join(
@@ -73,8 +74,11 @@ def test_export_folder_and_settings(export_dir: Path, onnx_encoder: OnnxEncoder)
         assert (export_dir / name).is_file(), name
     assert settings["max_seq_length"] == 256 and settings["pooling"]["mode"] == "mean"
     assert settings["check_cosine"] >= 0.9999
+    assert settings["fused"]  # BERT gets ONNX Runtime's fused attention kernels
     assert (onnx_encoder.name, onnx_encoder.dimension, onnx_encoder.max_tokens) == ("all-MiniLM-L6-v2", 384, 256)
     assert not onnx_encoder.quantized
+    protocol: Encoder = onnx_encoder  # mypy checks that OnnxEncoder implements the protocol
+    assert protocol.max_tokens == 256
 
 
 def test_vectors_agree_with_sentence_transformers(onnx_encoder: OnnxEncoder, st_model: Any) -> None:
@@ -149,6 +153,11 @@ def test_unsupported_pooling_is_refused(model_path: str, tmp_path: Path) -> None
     (model / "1_Pooling" / "config.json").write_text(json.dumps(pooling), encoding="utf-8")
     with pytest.raises(OnnxExportError, match="Unsupported pooling"):
         export_onnx(str(model), tmp_path / "out")
+
+
+def test_other_architectures_skip_fusion(tmp_path: Path) -> None:
+    config = {"model_type": "mpnet", "num_heads": 12, "hidden_size": 768}
+    assert not _fuse(tmp_path / "traced.onnx", tmp_path / "fused.onnx", config)
 
 
 @pytest.mark.slow

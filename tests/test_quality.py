@@ -27,13 +27,13 @@ def test_question_set_size(results: list[Outcome]) -> None:
 
 def test_first_passage_answers_most_questions(results: list[Outcome]) -> None:
     answerable = [o for o in results if o.answerable]
-    assert sum(o.top_correct for o in answerable) / len(answerable) >= 0.80
+    assert sum(o.top_correct for o in answerable) / len(answerable) >= 0.75
 
 
 def test_threshold_balances_answering_and_flagging(results: list[Outcome], article_retriever: Retriever) -> None:
     right, answerable, flagged, unanswerable = tally(results, article_retriever.settings.min_score)
     assert right / answerable >= 0.75
-    assert flagged / unanswerable >= 0.50
+    assert flagged / unanswerable >= 0.60
 
 
 @pytest.mark.parametrize(
