@@ -27,7 +27,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         shutil.copytree(REPO / "corpus", Path(tmp) / "corpus")
-        settings = Settings.from_env(environ={}, dotenv=None).with_values(
+        settings = Settings.from_env().with_values(  # CITEBOT_* settings apply, e.g. CITEBOT_PASSAGE_TOKENS
             {"corpus_dir": Path(tmp) / "corpus", "index_dir": Path(tmp) / "index", "mode": args.mode}
         )
         build_index(settings, notify=lambda message: None)
