@@ -11,17 +11,18 @@ MRR@10 0.6492. Then times a cold process that loads the saved index and answers 
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))  # run as a plain script, without installing citebot
+
+from common import fastest_probe  # noqa: E402
 
 from bot.evaluation.beir import load_beir  # noqa: E402
 from bot.evaluation.metrics import evaluate  # noqa: E402
@@ -45,24 +46,9 @@ print(json.dumps({"import": t1 - t0, "load": t2 - t1, "query": t3 - t2, "hits": 
 """
 
 
-def cold_probe(index_dir: Path, query: str, repeats: int = 5) -> tuple[float, dict[str, float]]:
+def cold_probe(index_dir: Path, query: str, repeats: int = 5) -> tuple[float, dict[str, Any]]:
     """Best-of-`repeats` wall time of a whole cold process, and the in-process split of that best run."""
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    best: tuple[float, dict[str, float]] | None = None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        out = subprocess.run(
-            [sys.executable, "-c", COLD_PROBE, str(index_dir), query],
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        wall = time.perf_counter() - start
-        if best is None or wall < best[0]:
-            best = (wall, json.loads(out))
-    assert best is not None
-    return best
+    return fastest_probe(COLD_PROBE, str(index_dir), query, repeats=repeats)
 
 
 def python_startup(repeats: int = 5) -> float:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,6 +29,8 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))  # run as a plain script, without installing citebot
+
+from common import fastest_probe  # noqa: E402
 
 from bot.onnx_encoder import OnnxEncoder, default_threads  # noqa: E402
 from bot.onnx_export import export_onnx  # noqa: E402
@@ -92,21 +93,8 @@ def agreement(a: np.ndarray, b: np.ndarray) -> dict[str, float]:
 
 def cold_probe(export_dir: Path, repeats: int = 5) -> dict[str, Any]:
     """Best-of-`repeats` wall time of a fresh process, with the in-process split of that run."""
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    best: dict[str, Any] | None = None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        out = subprocess.run(
-            [sys.executable, "-c", COLD_PROBE, str(export_dir), QUESTION],
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        wall = time.perf_counter() - start
-        if best is None or wall < best["wall"]:
-            best = {"wall": wall, **json.loads(out)}
-    assert best is not None
+    wall, split = fastest_probe(COLD_PROBE, str(export_dir), QUESTION, repeats=repeats)
+    best = {"wall": wall, **split}
     return {key: round(value, 3) if isinstance(value, float) else value for key, value in best.items()}
 
 

@@ -7,10 +7,9 @@ session-scoped article index of tests/conftest.py, built once with the real mode
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from bot.models import Answer
 from bot.retriever import Retriever
 from bot.settings import Settings
 from tests.fake_discord import FakeDiscord, Request
+from tests.fake_discord.client import logged_in
 
 TOKEN = "fake-token"
 QUESTION = "Who did Hegseth meet in Tokyo?"
@@ -57,29 +57,10 @@ def discord_settings(base: Settings, fake: FakeDiscord, tmp_path: Path, **values
     )
 
 
-@asynccontextmanager
-async def running(retriever: Retriever, settings: Settings) -> AsyncIterator[CiteBot]:
+def running(retriever: Retriever, settings: Settings) -> AbstractAsyncContextManager[CiteBot]:
     """A CiteBot logged in to the fake and past on_ready (its commands synced); closed afterwards."""
-    bot = CiteBot(retriever, settings, guild_ready_timeout=0.05)
-    ready = asyncio.Event()
-
-    async def on_ready() -> None:
-        ready.set()
-
-    bot.add_listener(on_ready)
     assert settings.discord_token is not None
-    task = asyncio.create_task(bot.start(settings.discord_token))
-    waiter = asyncio.create_task(ready.wait())
-    try:
-        done, _ = await asyncio.wait({task, waiter}, timeout=10, return_when=asyncio.FIRST_COMPLETED)
-        if task in done:
-            task.result()
-        assert waiter in done, "the bot did not get ready within 10 s"
-        yield bot
-    finally:
-        waiter.cancel()
-        await bot.close()
-        await asyncio.gather(task, return_exceptions=True)
+    return logged_in(CiteBot(retriever, settings, guild_ready_timeout=0.05), settings.discord_token, timeout=10)
 
 
 @pytest.fixture(name="citebot")
@@ -103,6 +84,17 @@ class SlowRetriever:
     def ask(self, question: str, k: int | None = None) -> Answer:
         time.sleep(self.delay)
         return self._retriever.ask(question, k)
+
+
+@asynccontextmanager
+async def running_slowly(
+    retriever: Retriever, base: Settings, fake: FakeDiscord, tmp_path: Path, *, delay: float, defer_after: float
+) -> AsyncIterator[CiteBot]:
+    """`running`, but each answer takes `delay` s more, and the bot defers a slash answer after `defer_after` s."""
+    slow = SlowRetriever(retriever, delay)
+    async with running(slow, discord_settings(base, fake, tmp_path)) as bot:  # type: ignore[arg-type]
+        bot.defer_after = defer_after
+        yield bot
 
 
 def posted_to(channel_id: int) -> Callable[[Request], bool]:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot import indexer
+from bot.discord_app.app import CiteBot
 from bot.discord_app.cogs import reindex
 from bot.indexer import build_index
 from bot.retriever import Retriever
@@ -36,6 +39,26 @@ def forbidden_build(*args: Any) -> Any:
     pytest.fail("the index was rebuilt")
 
 
+Starter = Callable[..., AbstractAsyncContextManager[CiteBot]]
+
+
+@pytest.fixture(name="never_rebuilding")
+def never_rebuilding_fixture(
+    fake: FakeDiscord,
+    article_retriever: Retriever,
+    article_settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Starter:
+    """Starts the bot on the session's article index (plus the settings given), which it must not rebuild."""
+    monkeypatch.setattr(indexer, "build_index", forbidden_build)
+
+    def start(**values: Any) -> AbstractAsyncContextManager[CiteBot]:
+        return running(article_retriever, discord_settings(article_settings, fake, tmp_path, **values))
+
+    return start
+
+
 async def test_status_shows_what_the_index_holds(fake: FakeDiscord, citebot: Any) -> None:
     interaction = await fake.slash("status")
     response = (await fake.response_to(interaction)).json
@@ -47,15 +70,8 @@ async def test_status_shows_what_the_index_holds(fake: FakeDiscord, citebot: Any
     assert fields["Sources"] == f"• {ARTICLE_TITLE}"
 
 
-async def test_reindex_is_refused_to_members(
-    fake: FakeDiscord,
-    article_retriever: Retriever,
-    article_settings: Settings,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(indexer, "build_index", forbidden_build)
-    async with running(article_retriever, discord_settings(article_settings, fake, tmp_path)):
+async def test_reindex_is_refused_to_members(fake: FakeDiscord, never_rebuilding: Starter) -> None:
+    async with never_rebuilding():
         interaction = await fake.slash("reindex", user=fake.world.member)
         response = (await fake.response_to(interaction)).json
     assert response["type"] == 4 and response["data"]["flags"] == EPHEMERAL
@@ -100,15 +116,9 @@ async def test_reindex_swaps_the_index_while_a_question_is_in_flight(
 
 
 async def test_the_configured_owner_may_reindex_without_being_an_administrator(
-    fake: FakeDiscord,
-    article_retriever: Retriever,
-    article_settings: Settings,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    fake: FakeDiscord, never_rebuilding: Starter
 ) -> None:
-    monkeypatch.setattr(indexer, "build_index", forbidden_build)
-    settings = discord_settings(article_settings, fake, tmp_path, discord_owner_id=fake.world.member.id)
-    async with running(article_retriever, settings) as bot:
+    async with never_rebuilding(discord_owner_id=fake.world.member.id) as bot:
         bot.rebuilding = asyncio.Lock()
         await bot.rebuilding.acquire()  # stop short of rebuilding the shared session index
         interaction = await fake.slash("reindex", user=fake.world.member)

@@ -17,13 +17,13 @@ from bot.settings import Settings
 from tests.conftest import ARTICLE_TITLE
 from tests.discord_fixtures import (  # noqa: F401
     QUESTION,
-    SlowRetriever,
     anyio_backend_fixture,
     citebot_fixture,
     discord_settings,
     fake_fixture,
     posted_to,
     running,
+    running_slowly,
 )
 from tests.fake_discord import FakeDiscord, Request
 
@@ -105,9 +105,7 @@ async def test_slash_ask_is_answered(fake: FakeDiscord, citebot: object) -> None
 async def test_slow_answers_are_deferred_then_edited_in(
     fake: FakeDiscord, article_retriever: Retriever, article_settings: Settings, tmp_path: Path
 ) -> None:
-    slow = SlowRetriever(article_retriever, delay=0.6)
-    async with running(slow, discord_settings(article_settings, fake, tmp_path)) as bot:  # type: ignore[arg-type]
-        bot.defer_after = 0.2
+    async with running_slowly(article_retriever, article_settings, fake, tmp_path, delay=0.6, defer_after=0.2):
         interaction = await fake.slash("ask", {"question": QUESTION})
         deferred = await fake.response_to(interaction)
         assert deferred.json == {"type": 5}  # "citebot is thinking…", in public

@@ -17,13 +17,12 @@ from bot.settings import Settings
 from tests.discord_fixtures import (  # noqa: F401
     QUESTION,
     TOKEN,
-    SlowRetriever,
     anyio_backend_fixture,
     citebot_fixture,
     discord_settings,
     fake_fixture,
     posted_to,
-    running,
+    running_slowly,
 )
 from tests.fake_discord import FakeDiscord, Request
 
@@ -56,9 +55,7 @@ async def test_a_question_asked_while_the_socket_is_down_is_answered_after_resum
 async def test_a_slow_answer_holds_up_neither_heartbeats_nor_other_users(
     fake: FakeDiscord, article_retriever: Retriever, article_settings: Settings, tmp_path: Path
 ) -> None:
-    slow = SlowRetriever(article_retriever, delay=1.5)
-    async with running(slow, discord_settings(article_settings, fake, tmp_path)) as bot:  # type: ignore[arg-type]
-        bot.defer_after = 5
+    async with running_slowly(article_retriever, article_settings, fake, tmp_path, delay=1.5, defer_after=5):
         beats_before = len(fake.frames.matching(lambda f: f.op == 1))
         question = await fake.slash("ask", {"question": QUESTION})
         status = await fake.slash("status", user=fake.world.admin)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 
 import discord
 import pytest
@@ -15,6 +15,7 @@ from discord.ext import commands
 from discord.gateway import DiscordWebSocket
 
 from tests.fake_discord import FakeDiscord, Request
+from tests.fake_discord.client import logged_in
 
 pytestmark = pytest.mark.anyio
 NO_PINGS = discord.AllowedMentions.none()
@@ -63,22 +64,9 @@ def when(bot: commands.Bot, event: str) -> asyncio.Event:
     return happened
 
 
-@asynccontextmanager
-async def running(client: commands.Bot, token: str = "fake-token") -> AsyncIterator[commands.Bot]:
+def running(client: commands.Bot, token: str = "fake-token") -> AbstractAsyncContextManager[commands.Bot]:
     """Start `client` against the fake, wait for on_ready, close it afterwards."""
-    ready = when(client, "on_ready")
-    task = asyncio.create_task(client.start(token))
-    waiter = asyncio.create_task(ready.wait())
-    try:
-        done, _ = await asyncio.wait({task, waiter}, timeout=5, return_when=asyncio.FIRST_COMPLETED)
-        if task in done:
-            task.result()  # raises the login error
-        assert waiter in done, "no on_ready within 5 s"
-        yield client
-    finally:
-        waiter.cancel()
-        await client.close()
-        await asyncio.gather(task, return_exceptions=True)
+    return logged_in(client, token, timeout=5)
 
 
 def posted_to(channel_id: int) -> Callable[[Request], bool]:

@@ -8,7 +8,8 @@ and answer a route with a 429.
 
 Files: `world` (who and what exists), `gateway` (sessions, RESUME), `rest` and
 `webhooks` (routes), `messages`, `mentions` and `limits` (Discord's rules for what a
-bot sends), `interactions` (INTERACTION_CREATE payloads), `server` (the public class).
+bot sends), `interactions` (INTERACTION_CREATE payloads), `server` (the public class);
+`client` (a discord.py bot run until ready, for the tests and bench/bot_load.py).
 """
 
 from __future__ import annotations

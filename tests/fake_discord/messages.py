@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from aiohttp import web
+
+from tests.fake_discord.limits import message_errors
 from tests.fake_discord.mentions import resolve
+from tests.fake_discord.replies import BODY, reply
 from tests.fake_discord.world import GUILD_TEXT, MENTION_EVERYONE, Json, Person, World, now_iso
 
 EPHEMERAL = 1 << 6
@@ -45,6 +49,13 @@ def edit(world: World, message: Json, payload: Json) -> Json:
     assert author is not None
     _fill(world, message, payload, author=author, edited=True)
     return message
+
+
+def edit_reply(world: World, message: Json, request: web.Request) -> web.Response:
+    """Apply the edit in the PATCH `request` to `message` and answer with it, or with the 400 of an invalid edit."""
+    payload: Json = request[BODY] or {}
+    problems = message_errors(payload, creating=False)
+    return reply(problems, 400) if problems else reply(edit(world, message, payload))
 
 
 def _fill(world: World, message: Json, payload: Json, *, author: Person, edited: bool) -> None:

@@ -152,9 +152,7 @@ class RestApi:
             return error(404, 10008, "Unknown Message")
         if message["author"]["id"] != self.world.bot.user["id"]:
             return error(403, 50005, "Cannot edit a message authored by another user")
-        payload: Json = request[BODY] or {}
-        problems = message_errors(payload, creating=False)
-        return reply(problems, 400) if problems else reply(messages.edit(self.world, message, payload))
+        return messages.edit_reply(self.world, message, request)
 
     async def delete_message(self, request: web.Request) -> web.Response:
         message = self._message(request)

@@ -132,11 +132,7 @@ class WebhookApi:
 
     async def edit_message(self, request: web.Request) -> web.Response:
         message = self._message(request)
-        if message is None:
-            return unknown_webhook()
-        payload: Json = request[BODY] or {}
-        problems = message_errors(payload, creating=False)
-        return reply(problems, 400) if problems else reply(messages.edit(self.world, message, payload))
+        return unknown_webhook() if message is None else messages.edit_reply(self.world, message, request)
 
     async def delete_message(self, request: web.Request) -> web.Response:
         message = self._message(request)
