@@ -80,17 +80,20 @@ class Vectors:
 
 
 def embed_passages(encoder: Encoder, passages: Sequence[Passage], progress: ProgressFactory | None = None) -> Vectors:
-    """Encode every passage, and the sentences of every passage that has more than one, in one batched pass."""
+    """Encode every passage and each of its sentences in one batched pass, each distinct text once."""
     spans = [sentence_spans(p.text, 0, len(p.text)) or [(0, len(p.text))] for p in passages]
     texts = [p.text for p in passages]
-    rows: list[int] = []  # each sentence's row in `texts`; a lone sentence is its passage's own row
-    for number, (passage, passage_spans) in enumerate(zip(passages, spans, strict=True)):
-        if len(passage_spans) == 1:
-            rows.append(number)
-            continue
+    # Each distinct text is encoded once: overlapping passages repeat sentences, and a lone
+    # sentence is its passage's own text.
+    row_of = {text: row for row, text in enumerate(texts)}
+    rows: list[int] = []  # each sentence's row in `texts`
+    for passage, passage_spans in zip(passages, spans, strict=True):
         for start, end in passage_spans:
-            rows.append(len(texts))
-            texts.append(passage.text[start:end])
+            sentence = passage.text[start:end]
+            if sentence not in row_of:
+                row_of[sentence] = len(texts)
+                texts.append(sentence)
+            rows.append(row_of[sentence])
     step = progress(len(texts), "Embedding passages and sentences") if progress and texts else None
     encoded = encoder.encode(texts, progress=step) if texts else np.empty((0, encoder.dimension), np.float32)
     offsets = np.concatenate([np.zeros(1, np.int64), np.cumsum([len(s) for s in spans], dtype=np.int64)])
