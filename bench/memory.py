@@ -1,9 +1,11 @@
 """Peak memory (RSS) of `citebot ask` and `citebot info` on a SciFact-sized index, beside the peer baseline.
 
 Each command runs `--reps` times as a child process; its peak resident set size is the child's own
-`ru_maxrss` as `os.wait4` reports it (the kernel's high-water mark, no polling). Floors: `python -c pass`
+`ru_maxrss` as `os.wait4` reports it (the kernel's high-water mark, no polling), taken by a small
+launcher process (see `peak_rss_mib`). Floors: `python -c pass`
 and the import of numpy, faiss, onnxruntime and tokenizers. A probe then reads /proc/self/status after
-each step of an `ask` in one fresh process, to show what the memory holds.
+each step of an `ask` in one fresh process, to show what the memory holds: anonymous (private) memory,
+and file pages mapped in (the index's memory-mapped vectors, shared libraries: page cache, reclaimable).
 
     .venv/bin/python bench/memory.py [--reps 3] [--workdir DIR]
 """
@@ -12,10 +14,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
-import tempfile
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -45,7 +45,7 @@ def mib(field):
             return int(line.split()[1]) / 1024
 steps = {}
 def step(name):
-    steps[name] = {"rss": mib("VmRSS:"), "peak": mib("VmHWM:")}
+    steps[name] = {"rss": mib("VmRSS:"), "anon": mib("RssAnon:"), "file": mib("RssFile:"), "peak": mib("VmHWM:")}
 step("interpreter")
 import bot.cli.ask, bot.cli.main
 step("import bot.cli.ask (numpy, faiss)")
@@ -53,25 +53,41 @@ from bot.retriever import Retriever
 from bot.settings import Settings
 settings = Settings.from_env(environ={}, dotenv=None).with_values({"corpus_dir": sys.argv[1], "index_dir": sys.argv[2]})
 retriever = Retriever.open(settings, notify=lambda message: None)
-step("Retriever.open (encoder, passages, FAISS, manifest)")
+step("Retriever.open (manifest, encoder, passages, FAISS, BM25)")
 retriever.ask(sys.argv[3], mode="dense")
 step("first ask, dense")
 retriever.ask(sys.argv[3])
-step("first ask, hybrid (loads BM25)")
+step("first ask, hybrid")
 print(json.dumps(steps))
+"""
+
+# argv: the command. Runs it with its output discarded; prints its ru_maxrss (KiB); exits with its code.
+LAUNCHER = """
+import os, sys
+pid = os.fork()
+if pid == 0:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.execvp(sys.argv[1], sys.argv[1:])
+_, status, usage = os.wait4(pid, 0)
+print(usage.ru_maxrss)
+sys.exit(os.waitstatus_to_exitcode(status))
 """
 
 
 def peak_rss_mib(argv: Sequence[str], env: Mapping[str, str]) -> float:
-    """The peak RSS of one run of `argv`, in MiB (the child's own ru_maxrss, in KiB on Linux)."""
-    with tempfile.TemporaryFile("w+") as errors:  # a file, not a pipe: nothing to drain while waiting
-        child = subprocess.Popen(list(argv), env=dict(env), cwd=REPO, stdout=subprocess.DEVNULL, stderr=errors)
-        _, status, usage = os.wait4(child.pid, 0)
-        child.returncode = os.waitstatus_to_exitcode(status)  # so that Popen does not wait for it again
-        if child.returncode != 0:
-            errors.seek(0)
-            raise RuntimeError(f"{' '.join(argv)!r} exited {child.returncode}: {errors.read().strip()[-500:]}")
-    return usage.ru_maxrss / 1024
+    """The peak RSS of one run of `argv`, in MiB: the child's own ru_maxrss (KiB on Linux), from `os.wait4`.
+
+    Linux folds the RSS of the forked image into the child's ru_maxrss at exec, so a child forked
+    straight from this (big) process would report at least this process's RSS: a small launcher
+    process does the fork, exec and wait4 instead.
+    """
+    launched = subprocess.run(
+        [sys.executable, "-S", "-c", LAUNCHER, *argv], env=dict(env), cwd=REPO, capture_output=True, text=True
+    )
+    if launched.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv)!r} exited {launched.returncode}: {launched.stderr.strip()[-500:]}")
+    return int(launched.stdout) / 1024
 
 
 def main() -> None:
@@ -79,7 +95,7 @@ def main() -> None:
     workdir_argument(parser)
     parser.add_argument("--reps", type=int, default=3, help="runs of each command (default 3)")
     args = parser.parse_args()
-    settings = ensure_index(args.workdir, args.data)
+    settings = ensure_index(args.workdir, args.data, args.docs)
     question = questions(args.data, limit=1)[0]
     env, peer_env = clean_env(), clean_env(**OFFLINE)
     python = sys.executable
@@ -110,9 +126,13 @@ def main() -> None:
     rows: list[list[Any]] = []
     previous = 0.0
     for name, step in steps.items():
-        rows.append([name, step["rss"], step["rss"] - previous, step["peak"]])
+        rows.append([name, step["rss"], step["rss"] - previous, step["anon"], step["file"], step["peak"]])
         previous = step["rss"]
-    print_table("Inside one `ask` process (MiB, /proc/self/status)", ["after", "RSS", "+", "peak so far"], rows)
+    print_table(
+        "Inside one `ask` process (MiB, /proc/self/status; file = mapped index and library pages, reclaimable)",
+        ["after", "RSS", "+", "anon", "file", "peak so far"],
+        rows,
+    )
     write_json("memory", {"question": question, "peak_rss_mib": stats, "raw_mib": peaks, "ask_steps_mib": steps})
 
 

@@ -8,7 +8,9 @@ over the same vectors). A probe then times, in one fresh process, each step `ask
 
 Warm: `Retriever.ask` p50/p99 over `--queries` SciFact questions against the raw floor in the same
 run: a bare `OnnxEncoder.encode([q])` plus a bare `faiss` search (k=50) of the same index, and the
-parts of `ask` (encode, dense search, BM25, rank).
+parts of `ask` (encode, dense search, BM25, rank), interleaved question by question. Then each of
+the floor (ONNX Runtime on all cores or 1 thread; faiss on 1 thread or all) and `ask` alone in a fresh
+process that holds nothing else, taking turns.
 
     .venv/bin/python bench/query_latency.py [--reps 7] [--queries 200] [--only cold|warm] [--workdir DIR]
 """
@@ -18,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -45,6 +48,39 @@ from bot.settings import Settings
 
 # Query ids 0, 2 and 4 of queries.jsonl: three SciFact claims.
 COLD_QUESTIONS = 3
+
+FLOOR = "floor: OnnxEncoder.encode + faiss search k=50"
+# argv: corpus dir, index dir, what (floor | hybrid | dense), ONNX threads, faiss threads; stdin: the questions.
+# One task alone in a fresh process that holds nothing else; prints the milliseconds of each question.
+ALONE_PROBE = """
+import json, sys, time
+from pathlib import Path
+import faiss
+from bot.onnx_encoder import OnnxEncoder
+from bot.retriever import Retriever
+from bot.settings import Settings
+from bot.store import current_build
+corpus, index_dir, what, onnx_threads, faiss_threads = sys.argv[1:]
+asked = json.load(sys.stdin)
+if what == "floor":
+    build = current_build(Path(index_dir))
+    encoder = OnnxEncoder(build / "onnx", threads=int(onnx_threads))
+    index = faiss.read_index(str(build / "faiss.index"))
+    faiss.omp_set_num_threads(int(faiss_threads))
+    task = lambda q: index.search(encoder.encode([q]), 50)
+else:
+    settings = Settings.from_env(environ={}, dotenv=None).with_values({"corpus_dir": corpus, "index_dir": index_dir})
+    retriever = Retriever.open(settings)
+    task = lambda q: retriever.ask(q, mode=what)
+for q in asked[:10]:
+    task(q)
+times = []
+for q in asked:
+    started = time.perf_counter()
+    task(q)
+    times.append(1000 * (time.perf_counter() - started))
+print(json.dumps(times))
+"""
 
 # One fresh process: each step `citebot ask` takes, timed by calling the same functions.
 STAGE_PROBE = """
@@ -86,7 +122,7 @@ t = clock()
 retriever.ask(sys.argv[3], mode="dense")
 t = step("first ask, dense (first ONNX run)", t)
 retriever.ask(sys.argv[3])
-t = step("first hybrid ask (loads BM25 again)", t)
+t = step("first hybrid ask", t)
 retriever.ask(sys.argv[3])
 t = step("second hybrid ask", t)
 heavy = ("torch", "transformers", "sentence_transformers", "bm25s", "scipy", "numba", "tqdm", "discord")
@@ -153,32 +189,34 @@ def warm(settings: Settings, asked: list[str]) -> dict[str, Any]:
     import faiss
 
     from bot import ann
-    from bot.onnx_encoder import OnnxEncoder, default_threads
+    from bot.onnx_encoder import default_threads
     from bot.retriever import Retriever
-    from bot.store import ENCODER, FAISS
+    from bot.store import FAISS
 
     build = current_build(settings)
     retriever = Retriever.open(settings, notify=note)
-    encoder = OnnxEncoder(build / ENCODER)  # the floor's own, bare objects
-    index = faiss.read_index(str(build / FAISS))
+    # The floor calls the same OnnxEncoder object bare: a second ONNX Runtime session in this process
+    # would add a second pool of spinning threads and slow everything else on 2 cores.
+    encoder = retriever.encoder
+    index = faiss.read_index(str(build / FAISS))  # the floor's own, bare FAISS object
     depth = 50
-    vectors = {q: retriever.encoder.encode([q])[0] for q in asked}
+    vectors = {q: encoder.encode([q])[0] for q in asked}
 
-    def floor(q: str) -> None:
-        index.search(encoder.encode([q]), depth)
-
+    # faiss on one thread, its fastest for one query on 2 cores (bot/ann.py): an OpenMP pool woken once
+    # keeps spinning and would slow every other task in this process.
+    faiss.omp_set_num_threads(1)
     tasks: dict[str, Callable[[str], object]] = {
-        "floor: OnnxEncoder.encode + faiss search k=50": floor,
+        FLOOR: lambda q: index.search(encoder.encode([q]), depth),
         "ask (hybrid, default)": lambda q: retriever.ask(q),
         "ask --mode dense": lambda q: retriever.ask(q, mode="dense"),
-        "part: encode (ONNX)": lambda q: retriever.encoder.encode([q]),
+        "part: encode (ONNX)": lambda q: encoder.encode([q]),
         "part: ann.search k=50": lambda q: ann.search(retriever.index, vectors[q][None, :], depth),
         "part: BM25 scores (all rows)": lambda q: retriever.lexical.scores(q),
         "part: BM25 search k=50": lambda q: retriever.lexical.search(q, depth),
         "part: rank dense (search + sentence scoring)": lambda q: retriever.rank(q, vectors[q], depth, "dense"),
         "part: rank hybrid": lambda q: retriever.rank(q, vectors[q], depth, "hybrid"),
     }
-    for q in asked[:10]:  # warm-up: first ONNX runs, the lazy BM25 load
+    for q in asked[:10]:  # warm-up: first ONNX runs
         for task in tasks.values():
             task(q)
     times: dict[str, list[float]] = {name: [] for name in tasks}
@@ -189,7 +227,8 @@ def warm(settings: Settings, asked: list[str]) -> dict[str, Any]:
             tasks[name](q)
             times[name].append(time.perf_counter() - started)
     stats = {name: summary([1000 * t for t in values]) for name, values in times.items()}
-    base = stats["floor: OnnxEncoder.encode + faiss search k=50"]
+    stats.update(alone_in_process(settings, asked))
+    base = stats[FLOOR]
     rows = [
         [name, s["n"], s["median"], s["p90"], s["p99"], s["median"] / base["median"], s["p99"] / base["p99"]]
         for name, s in stats.items()
@@ -200,14 +239,18 @@ def warm(settings: Settings, asked: list[str]) -> dict[str, Any]:
         rows,
     )
     hybrid, dense = stats["ask (hybrid, default)"], stats["ask --mode dense"]
+    alone_floor = stats[f"alone: floor (ONNX {default_threads()} threads, faiss 1)"]
+    alone_hybrid = stats["alone: ask (hybrid)"]
     ratios = {
         "ask_hybrid_p50_over_floor": hybrid["median"] / base["median"],
         "ask_hybrid_p99_over_floor": hybrid["p99"] / base["p99"],
         "ask_dense_p50_over_floor": dense["median"] / base["median"],
         "ask_dense_p99_over_floor": dense["p99"] / base["p99"],
         "hybrid_p50_over_dense": hybrid["median"] / dense["median"],
+        "alone_ask_hybrid_p50_over_alone_floor": alone_hybrid["median"] / alone_floor["median"],
+        "alone_ask_hybrid_p99_over_alone_floor": alone_hybrid["p99"] / alone_floor["p99"],
     }
-    print("\n" + "  ".join(f"{name} {value:.2f}" for name, value in ratios.items()))
+    print("\n" + "\n".join(f"{name:40} {value:.2f}" for name, value in ratios.items()))
     return {
         "queries": len(asked),
         "passages": len(retriever.passages),
@@ -219,6 +262,31 @@ def warm(settings: Settings, asked: list[str]) -> dict[str, Any]:
     }
 
 
+def alone_in_process(settings: Settings, asked: list[str], rounds: int = 2) -> dict[str, dict[str, float]]:
+    """Each task alone in fresh processes, `rounds` times in turn: the floor (default ONNX threads, 1 thread;
+    faiss on 1 thread or its default), ask hybrid and ask dense; per-question milliseconds pooled over rounds."""
+    from bot.onnx_encoder import default_threads
+
+    cores = default_threads()
+    variants = {
+        f"alone: floor (ONNX {cores} threads, faiss 1)": ("floor", cores, 1),
+        "alone: floor (ONNX 1 thread, faiss 1)": ("floor", 1, 1),
+        f"alone: floor (ONNX {cores} threads, faiss {cores})": ("floor", cores, cores),
+        "alone: ask (hybrid)": ("hybrid", cores, 1),
+        "alone: ask --mode dense": ("dense", cores, 1),
+    }
+    times: dict[str, list[float]] = {name: [] for name in variants}
+    for _ in range(rounds):
+        for name, (what, onnx_threads, faiss_threads) in variants.items():
+            argv = [sys.executable, "-c", ALONE_PROBE, str(settings.corpus_dir), str(settings.index_dir), what]
+            argv += [str(onnx_threads), str(faiss_threads)]
+            done = subprocess.run(argv, input=json.dumps(asked), capture_output=True, text=True, env=clean_env())
+            if done.returncode != 0:
+                raise RuntimeError(f"the {name!r} probe failed: {done.stderr.strip()[-500:]}")
+            times[name].extend(json.loads(done.stdout))
+    return {name: summary(values) for name, values in times.items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     workdir_argument(parser)
@@ -226,7 +294,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200, help="warm questions (default 200)")
     parser.add_argument("--only", choices=("cold", "warm"), help="run one half only")
     args = parser.parse_args()
-    settings = ensure_index(args.workdir, args.data)
+    settings = ensure_index(args.workdir, args.data, args.docs)
     asked = questions(args.data, limit=max(args.queries, COLD_QUESTIONS))
     result: dict[str, Any] = {"workdir": str(Path(args.workdir).resolve())}
     if args.only != "warm":
