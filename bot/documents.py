@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -30,16 +31,21 @@ def content_hash(raw: bytes) -> str:
 
 
 def corpus_files(root: Path) -> list[Path]:
-    """Every .txt/.md file under `root`, sorted, hidden files and folders skipped."""
+    """Every .txt/.md file under `root`, sorted, hidden files and folders skipped.
+
+    Walks with os.walk on plain strings: on every cold `ask` (the freshness check) this is
+    several times faster than pathlib's rglob on a corpus of thousands of files.
+    """
     if not root.is_dir():
         raise CorpusError(f"The corpus folder {root} does not exist; create it and put .txt or .md files in it.")
-    return sorted(
-        path
-        for path in root.rglob("*")
-        if path.suffix.lower() in SUFFIXES
-        and path.is_file()
-        and not any(part.startswith(".") for part in path.relative_to(root).parts)
-    )
+    found = []
+    for folder, subfolders, names in os.walk(root):
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+        for name in names:
+            path = os.path.join(folder, name)
+            if not name.startswith(".") and name.lower().endswith(SUFFIXES) and os.path.isfile(path):
+                found.append(path)
+    return [Path(path) for path in sorted(found)]
 
 
 def read_document(path: Path, root: Path, warn: Warn) -> Document | None:

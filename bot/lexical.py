@@ -137,15 +137,7 @@ class LexicalIndex:
 
         Both arrays are empty when no query term is in the index.
         """
-        if k < 1:
-            raise ValueError(f"k must be at least 1, not {k}.")
-        scores = self.scores(query)
-        rows = np.flatnonzero(scores > 0)  # Lucene BM25 weights are positive: > 0 means matched
-        if len(rows) > k:
-            kth_best = np.partition(scores[rows], len(rows) - k)[len(rows) - k]
-            rows = rows[scores[rows] >= kth_best]  # keeps every row tied with the k-th
-        order = np.lexsort((rows, -scores[rows]))[:k]
-        return scores[rows[order]], rows[order].astype(np.int64)
+        return best_rows(self.scores(query), k)
 
     def save(self, directory: Path) -> None:
         """Write bm25.json and bm25.npz into `directory` (created if needed), each atomically."""
@@ -215,3 +207,15 @@ def _check(meta: Any, data: np.ndarray, indices: np.ndarray, indptr: np.ndarray)
     if len(indices) and (indices.min() < 0 or indices.max() >= num_docs):
         return "a row index is out of range"
     return None
+
+
+def best_rows(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The k best rows of a `LexicalIndex.scores` array that matched at all: (scores desc, rows); ties by row."""
+    if k < 1:
+        raise ValueError(f"k must be at least 1, not {k}.")
+    rows = np.flatnonzero(scores > 0)  # Lucene BM25 weights are positive: > 0 means matched
+    if len(rows) > k:
+        kth_best = np.partition(scores[rows], len(rows) - k)[len(rows) - k]
+        rows = rows[scores[rows] >= kth_best]  # keeps every row tied with the k-th
+    order = np.lexsort((rows, -scores[rows]))[:k]
+    return scores[rows[order]], rows[order].astype(np.int64)

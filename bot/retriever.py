@@ -13,7 +13,7 @@ import numpy as np
 from bot import ann
 from bot.encoder import Encoder
 from bot.freshness import corpus_changes
-from bot.lexical import LexicalIndex
+from bot.lexical import LexicalIndex, best_rows
 from bot.models import Answer, Hit, IndexInfo, Passage
 from bot.question import clean_question
 from bot.settings import MODES, Settings
@@ -119,7 +119,7 @@ class Retriever:
         if mode == "dense":
             return sorted(self._score(rows, query), key=lambda r: -r.score)
         bm25 = self.lexical.scores(text)
-        _, lexical_rows = self.lexical.search(text, depth)
+        _, lexical_rows = best_rows(bm25, depth)
         ranked = self._score(np.union1d(rows, lexical_rows).astype(np.int64), query)
         weight = self.settings.hybrid_weight / max(float(bm25.max()), 1e-9)
         return sorted(ranked, key=lambda r: -(r.score + weight * float(bm25[r.row])))
