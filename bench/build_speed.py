@@ -71,7 +71,7 @@ t = step("import bot.indexer (numpy, faiss)", t)
 import faiss
 from bot import ann
 from bot.documents import corpus_files, read_document
-from bot.encoder import resolve_model_path
+from bot.encoder import load_encoder, resolve_model_path
 from bot.lexical import LexicalIndex
 from bot.onnx_export import export_onnx
 from bot.settings import Settings
@@ -84,7 +84,7 @@ documents = [d for path in corpus_files(settings.corpus_dir) if (d := read_docum
 t = step("read documents", t)
 export_onnx(resolve_model_path(settings.model), scratch / "onnx", name=settings.model)
 t = step("ONNX export (+ its check)", t)
-encoder = indexer.load_build_encoder(settings, scratch / "onnx")
+encoder = load_encoder(settings.model, scratch / "onnx")
 t = step(f"load the build encoder ({type(encoder).__name__})", t)
 splitting = indexer.split_settings(settings, encoder.max_tokens)
 passages = [p for d in documents for p in split_document(d, splitting, encoder.token_spans)]

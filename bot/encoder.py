@@ -54,3 +54,19 @@ def offline() -> None:
     """Forbid hub downloads: citebot never reaches for the network at run time."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+def load_encoder(model: str, export: Path | None, notify: Callable[[str], None] | None = None) -> Encoder:
+    """The ONNX export in `export` (same vectors, faster, no torch) when it loads; else the model
+    through sentence-transformers, saying why through `notify`."""
+    if export is not None:
+        try:
+            from bot.onnx_encoder import OnnxEncoder
+
+            return OnnxEncoder(export)
+        except Exception as exc:  # a broken export costs speed, not answers
+            if notify is not None:
+                notify(f"note: the fast encoder is unusable ({exc}); loading sentence-transformers.")
+    from bot.st_encoder import SentenceTransformerEncoder
+
+    return SentenceTransformerEncoder(model)

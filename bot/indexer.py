@@ -15,8 +15,8 @@ import numpy as np
 
 from bot import ann
 from bot.documents import corpus_files, document_id, read_document
-from bot.encoder import Encoder, ProgressFactory
-from bot.errors import CitebotError, CorpusError, IndexMissing, ModelError
+from bot.encoder import Encoder, ProgressFactory, load_encoder
+from bot.errors import CitebotError, CorpusError, IndexMissing
 from bot.lexical import LexicalIndex
 from bot.models import Document, Passage
 from bot.settings import Settings
@@ -88,21 +88,6 @@ def split_settings(settings: Settings, max_tokens: int) -> SplitSettings:
     )
 
 
-def load_build_encoder(settings: Settings, export: Path | None) -> Encoder:
-    """The encoder that embeds passages: the build's ONNX export (same vectors, faster, no torch)
-    when there is one, else sentence-transformers."""
-    if export is not None:
-        from bot.onnx_encoder import OnnxEncoder
-
-        try:
-            return OnnxEncoder(export)
-        except ModelError:
-            pass  # the export was checked when made; if it will not load, the reference model will
-    from bot.st_encoder import SentenceTransformerEncoder
-
-    return SentenceTransformerEncoder(settings.model)
-
-
 def build_index(
     settings: Settings,
     full: bool = False,
@@ -135,7 +120,7 @@ def build_index(
         new_passages: dict[str, list[Passage]] = {}
         new_vectors: dict[str, Vectors] = {}
         if fresh or previous is None:
-            encoder = load_build_encoder(settings, build / export if export else None)
+            encoder = load_encoder(settings.model, build / export if export else None, notify)
             splitting = split_settings(settings, encoder.max_tokens)
             dimension = encoder.dimension
             new_passages = {doc.id: split_document(doc, splitting, encoder.token_spans) for doc in fresh}

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from bot import ann
-from bot.encoder import Encoder
+from bot.encoder import Encoder, load_encoder
 from bot.freshness import corpus_changes
 from bot.lexical import LexicalIndex, best_rows
 from bot.models import Answer, Hit, IndexInfo, Passage
@@ -167,16 +167,8 @@ def _overlaps(a: Passage, b: Passage) -> bool:
 
 
 def load_query_encoder(settings: Settings, build: Path, manifest: Manifest, notify: Notify) -> Encoder:
-    """The fast ONNX export stored with the index when usable; else sentence-transformers, with a notice."""
-    if settings.encoder != "sentence-transformers" and manifest.encoder_export:
-        try:
-            from bot.onnx_encoder import OnnxEncoder
-
-            return OnnxEncoder(build / ENCODER)
-        except Exception as exc:  # a broken export costs speed, not answers
-            notify(f"note: the fast query encoder is unusable ({exc}); loading sentence-transformers.")
-    elif settings.encoder == "onnx":
+    """The fast ONNX export stored with the index unless settings ask for sentence-transformers."""
+    if settings.encoder == "onnx" and not manifest.encoder_export:
         notify("note: this index has no fast query encoder; loading sentence-transformers.")
-    from bot.st_encoder import SentenceTransformerEncoder
-
-    return SentenceTransformerEncoder(settings.model)
+    wanted = bool(manifest.encoder_export) and settings.encoder != "sentence-transformers"
+    return load_encoder(settings.model, build / ENCODER if wanted else None, notify)

@@ -54,10 +54,10 @@ def test_incremental_rebuild_embeds_only_what_changed(corpus_copy: Settings) -> 
 
 
 def test_unchanged_corpus_loads_no_model(corpus_copy: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    def no_model(settings: Settings, export: Path | None) -> None:
+    def no_model(model: str, export: Path | None, notify: object) -> None:
         raise AssertionError("nothing changed, so nothing should be embedded")
 
-    monkeypatch.setattr(bot.indexer, "load_build_encoder", no_model)
+    monkeypatch.setattr(bot.indexer, "load_encoder", no_model)
     report = build_index(corpus_copy, notify=quiet)
     assert report.unchanged == 1 and report.passages == 6
 
