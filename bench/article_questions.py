@@ -1,8 +1,9 @@
 """Calibrate and check the confidence threshold on the seed article's question set.
 
 Run: .venv/bin/python bench/article_questions.py [--mode hybrid]
-Prints, per threshold, how many answerable questions are answered right at rank 1 and how
-many unanswerable ones are flagged; and the score of each question.
+Prints the score of each question; per threshold, how many answerable questions are answered
+right at rank 1 and how many unanswerable ones are flagged; and at the configured threshold,
+how many of each kind of question (off-topic, gibberish, near misses...) are handled right.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from bot.evaluation.questions import best_threshold, outcomes, tally
+from bot.evaluation.questions import best_threshold, by_kind, outcomes, tally
 from bot.indexer import build_index
 from bot.retriever import Retriever
 from bot.settings import Settings
@@ -44,6 +45,10 @@ def main() -> None:
             f"{flagged:>3}/{unanswerable} ({flagged / unanswerable:.0%})"
         )
     print(f"best balanced threshold: {best:.3f}")
+    threshold = settings.min_score
+    print(f"\nat the configured threshold {threshold}:")
+    for kind, (right, total) in by_kind(results, threshold).items():
+        print(f"  {kind:40} {right:>3}/{total} handled right")
 
 
 if __name__ == "__main__":

@@ -43,205 +43,24 @@ import re
 import resource
 import shutil
 import tempfile
-import time
 from collections import Counter
-from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from common import REPO, SCIFACT, note, percentile, print_table, questions, settings_for, write_json
+from common import REPO, SCIFACT, ms, note, print_table, questions, settings_for, write_json
+from load_fake import TOKEN, Outcome, fake_process
+from loop_monitor import LoopMonitor
 
 if TYPE_CHECKING:
     from bot.retriever import Retriever
     from bot.settings import Settings
-    from tests.fake_discord import FakeDiscord, Interaction
 
-TOKEN = "bench-token"
-ANSWERED = "**Q:**"  # how every answer (confident, low-confidence or none found) begins
 ARTICLE_QUESTIONS = REPO / "tests" / "data" / "article_questions.json"
-Outcome = dict[str, Any]
-
-
-# The fake Discord's process
-
-
-@dataclass
-class Asked:
-    kind: str  # "mention" or "slash"
-    question: str
-    at: float  # time.monotonic() just before the event was dispatched
-    message_id: int = 0
-    interaction: Interaction | None = None
-
-
-def fake_process(conn: Connection, plan: list[tuple[str, str]], solo: int, timeout: float) -> None:
-    """Serve the fake Discord; on "go" ask `solo` questions one by one, then the rest at once; report."""
-    logging.basicConfig(level=logging.WARNING, format="fake: %(levelname)s %(name)s: %(message)s")
-    asyncio.run(_fake_main(conn, plan, solo, timeout))
-
-
-async def _fake_main(conn: Connection, plan: list[tuple[str, str]], solo: int, timeout: float) -> None:
-    from tests.fake_discord import FakeDiscord, Person
-    from tests.fake_discord.world import user_json
-
-    loop = asyncio.get_running_loop()
-    async with FakeDiscord(token=TOKEN) as fake:
-        people = [Person(user_json(fake.world.snowflake(), f"asker{i}"), []) for i in range(len(plan))]
-        fake.world.people.extend(people)
-        conn.send(("ready", fake.port))
-        await loop.run_in_executor(None, conn.recv)  # "go"
-        phases = {"solo": time.monotonic()}
-        alone: list[Asked] = []
-        for i in range(solo):
-            alone += await _inject(fake, plan[i : i + 1], people[i : i + 1])
-            await _settle(fake, alone[-1:], timeout)
-        phases["burst"] = time.monotonic()
-        burst = await _inject(fake, plan[solo:], people[solo:])
-        phases["injected"] = time.monotonic()
-        await _settle(fake, burst, timeout)
-        phases["settled"] = time.monotonic()
-        routes = [(r, re.sub(r"/(\d+|itoken-[\w-]+)(?=/|$)", "/{id}", r.path)) for r in fake.requests]
-        requests = Counter((r.method, route, r.status) for r, route in routes)
-        timeline = [(round(r.at - phases["burst"], 4), r.method, route, r.status) for r, route in routes]
-        report = {
-            "phases": phases,
-            "solo": _outcomes(fake, alone),
-            "burst": _outcomes(fake, burst),
-            "requests": [[m, p, s, n] for (m, p, s), n in sorted(requests.items())],
-            "burst_requests": [row for row in timeline if row[0] >= 0],  # s since the burst began
-            "unknown_routes": fake.unknown_routes,
-        }
-        conn.send(("done", report))
-        await loop.run_in_executor(None, conn.recv)  # "stop", once the bot has disconnected
-
-
-async def _inject(fake: FakeDiscord, plan: Sequence[tuple[str, str]], people: Sequence[Any]) -> list[Asked]:
-    async def one(kind: str, question: str, person: Any) -> Asked:
-        at = time.monotonic()
-        if kind == "mention":
-            message = await fake.send_message(f"<@{fake.world.bot.id}> {question}", author=person)
-            return Asked(kind, question, at, message_id=int(message["id"]))
-        interaction = await fake.slash("ask", {"question": question}, user=person)
-        return Asked(kind, question, interaction.created_at, interaction=interaction)
-
-    return list(await asyncio.gather(*(one(k, q, p) for (k, q), p in zip(plan, people, strict=True))))
-
-
-async def _settle(fake: FakeDiscord, asked: list[Asked], timeout: float) -> None:
-    """Wait until every question has its final answer (or an error), at most `timeout` s."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and any(o["status"] == "missing" for o in _outcomes(fake, asked)):
-        await asyncio.sleep(0.1)
-
-
-def _outcomes(fake: FakeDiscord, asked: list[Asked]) -> list[Outcome]:
-    by_path: dict[str, list[Any]] = {}
-    replies: dict[int, Any] = {}  # the bot's reply, by the id of the message it replies to
-    for request in fake.requests:
-        by_path.setdefault(request.path, []).append(request)
-        body = request.json if isinstance(request.json, dict) else {}
-        reference = body.get("message_reference") or {}
-        if request.method == "POST" and request.path.startswith("/channels/") and "message_id" in reference:
-            replies.setdefault(int(reference["message_id"]), request)
-    app = fake.world.application_id
-    return [_outcome(a, by_path, replies, app) for a in asked]
-
-
-def _outcome(asked: Asked, by_path: dict[str, list[Any]], replies: dict[int, Any], app: int) -> Outcome:
-    base: Outcome = {"kind": asked.kind, "question": asked.question, "injected_at": asked.at, "deferred": False}
-    missing = {**base, "status": "missing", "final_at": None, "detail": ""}
-    if asked.interaction is None:
-        reply = replies.get(asked.message_id)
-        return missing if reply is None else {**base, **_judge(reply, reply.json, asked.at)}
-    callbacks = by_path.get(asked.interaction.callback_path, [])
-    if not callbacks:
-        return missing
-    first = callbacks[0]
-    if first.status >= 300 or (first.json or {}).get("type") != 5:
-        return {**base, **_judge(first, (first.json or {}).get("data") or {}, asked.at)}
-    base["deferred"] = True
-    edits = [r for r in by_path.get(asked.interaction.original_path(app), []) if r.method == "PATCH"]
-    if not edits:
-        return {**missing, "deferred": True, "detail": "deferred, never edited"}
-    return {**base, **_judge(edits[0], edits[0].json, asked.at)}
-
-
-def _judge(request: Any, payload: Any, asked_at: float) -> Outcome:
-    if request.status >= 300:
-        kind = (request.json or {}).get("type") if isinstance(request.json, dict) else None
-        what = f"{request.path.split('/')[1]}" + (f" (callback type {kind})" if kind is not None else "")
-        detail = f"{request.method} {what} HTTP {request.status} at {request.at - asked_at:.2f} s: {request.response}"
-        return {"status": "error", "final_at": request.at, "detail": detail}
-    content = str((payload or {}).get("content") or "")
-    if content.startswith(ANSWERED):
-        return {"status": "answered", "final_at": request.at, "detail": ""}
-    return {"status": "refused", "final_at": request.at, "detail": content[:200]}
 
 
 # The bot's process
-
-
-class LoopMonitor:
-    """Sleeps `tick` s again and again in the loop it runs in and records how late each wake-up is, split
-    by the loop thread's scheduler statistics into its own CPU time (the loop was busy running something),
-    its wait for a core (runqueue: the machine or our own threads were using both) and the rest, which
-    beyond the tick's own sleep is a wait for the GIL (held by a thread of the bot)."""
-
-    STALL = 0.02  # a tick this late counts as a stall
-
-    def __init__(self, tick: float) -> None:
-        self.tick = tick
-        # (began, lateness, loop-thread cpu, loop-thread runqueue wait, process CPU time at the end), in s
-        self.samples: list[tuple[float, float, float, float, float]] = []
-
-    async def run(self) -> None:
-        loop = asyncio.get_running_loop()
-        while True:
-            began, (cpu, queued) = loop.time(), schedstat()  # loop.time() is time.monotonic(), as the fake's
-            await asyncio.sleep(self.tick)
-            now, (cpu_now, queued_now) = loop.time(), schedstat()
-            self.samples.append(
-                (began, now - began - self.tick, cpu_now - cpu, queued_now - queued, time.process_time())
-            )
-
-    def phase(self, start: float, end: float) -> Outcome:
-        """Lateness (ms) of the ticks begun in [start, end); the loop thread's CPU share; the worst tick and
-        all stalls split into CPU, runqueue and other (GIL) waits."""
-        inside = [sample for sample in self.samples if start <= sample[0] < end]
-        ticks = [(late, cpu, queued) for _, late, cpu, queued, _ in inside]
-        lateness = [late for late, _, _ in ticks]
-        elapsed = sum(self.tick + late for late in lateness)
-        ends = [began + self.tick + late for began, late, *_ in inside]
-
-        def split(chosen: list[tuple[float, float, float]]) -> dict[str, float]:
-            late, cpu, queued = (sum(column) for column in zip(*chosen, strict=True)) if chosen else (0, 0, 0)
-            other = late - cpu - queued  # elapsed = tick + late, of which at most the tick asleep in select
-            return {
-                "ticks": len(chosen),
-                "late_ms": late * 1000,
-                "cpu_ms": cpu * 1000,
-                "runqueue_ms": queued * 1000,
-                "other_ms": max(other, 0.0) * 1000,
-            }
-
-        return ms(lateness) | {
-            "over_100ms": sum(late > 0.1 for late in lateness),
-            "loop_cpu_share": sum(cpu for _, cpu, _ in ticks) / elapsed if elapsed else float("nan"),
-            # CPU time of the whole process (all its threads) per second: how many cores the bot kept busy
-            "process_cores": (inside[-1][4] - inside[0][4]) / (ends[-1] - ends[0]) if len(inside) > 2 else 0.0,
-            "worst": split([max(ticks)] if ticks else []),
-            "stalls": split([t for t in ticks if t[0] > self.STALL]),
-            "lateness": [round(late * 1000, 2) for late in lateness],
-        }
-
-
-def schedstat() -> tuple[float, float]:
-    """The calling thread's time on a CPU and time waiting on a runqueue so far, in s (Linux schedstat)."""
-    on_cpu, waiting, _ = Path("/proc/thread-self/schedstat").read_text().split()
-    return int(on_cpu) / 1e9, int(waiting) / 1e9
 
 
 class Collect(logging.Handler):
@@ -330,17 +149,6 @@ def make_plan(pool: list[str], solo: int, share: float) -> list[tuple[str, str]]
     kinds = ["slash" if i % 2 else "mention" for i in range(solo)]
     kinds += ["slash" if int((i + 1) * share) > int(i * share) else "mention" for i in range(len(pool) - solo)]
     return list(zip(kinds, pool, strict=True))
-
-
-def ms(values: Sequence[float]) -> dict[str, float]:
-    scaled = [v * 1000 for v in values]
-    return {
-        "n": len(scaled),
-        "p50": percentile(scaled, 50),
-        "p90": percentile(scaled, 90),
-        "p99": percentile(scaled, 99),
-        "max": max(scaled, default=float("nan")),
-    }
 
 
 def summarize(report: Outcome, collect: Collect) -> Outcome:

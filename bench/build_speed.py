@@ -22,6 +22,7 @@ from typing import Any
 
 from common import (
     OFFLINE,
+    STEP_TIMER,
     WORK,
     citebot_command,
     clean_env,
@@ -57,15 +58,9 @@ print(json.dumps({"import": t1 - t0, "load": t2 - t1, "passages": passages, "all
 """
 
 # argv: corpus dir, scratch dir, texts.json. Each step of a build, through the indexer's own functions.
-BREAKDOWN = """
-import json, sys, time
-from pathlib import Path
-clock = time.perf_counter
-times = {}
-def step(name, started):
-    times[name] = clock() - started
-    return clock()
-t = clock()
+BREAKDOWN = (
+    STEP_TIMER
+    + """
 from bot import indexer
 t = step("import bot.indexer (numpy, faiss)", t)
 import faiss
@@ -100,15 +95,16 @@ LexicalIndex.build([f"{titles[p.doc_id]}\\n{p.text}" for p in passages]).save(sc
 t = step("BM25 build + save (import bm25s)", t)
 print(json.dumps({"stages": times, "passages": len(passages)}))
 """
+)
 
 
 def indexer_texts(build: Path) -> dict[str, list[str]]:
     """The texts a build embeds: each passage, then each sentence of a passage that has several
     (a passage of one sentence reuses its own vector), as `bot.vectors.embed_passages` forms them."""
     from bot.splitter import sentence_spans
-    from bot.store import read_passages
+    from bot.store import read_manifest, read_passages
 
-    passages = [p.text for p in read_passages(build)]
+    passages = [p.text for p in read_passages(build, read_manifest(build).passages)]
     sentences: list[str] = []
     for text in passages:
         spans = sentence_spans(text, 0, len(text))

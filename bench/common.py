@@ -55,9 +55,48 @@ print(rows[0].tolist(), scores[0].tolist())
 FLOOR_IMPORTS = "import numpy, faiss, onnxruntime, tokenizers"
 OFFLINE = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}  # the peer must not reach for the network
 
+# The head of a probe script that times its own steps: `t = step(name, t)` records the seconds since `t`
+# under `name` in `times` and returns a fresh start. The first step's clock starts at the end of the head.
+STEP_TIMER = """
+import json, sys, time
+from pathlib import Path
+clock = time.perf_counter
+times = {}
+def step(name, started):
+    times[name] = clock() - started
+    return clock()
+t = clock()
+"""
+
+Command = tuple[list[str], dict[str, str]]  # argv, and the environment it runs in
+
 
 def peer_command(build: Path, question: str) -> list[str]:
     return [sys.executable, "-c", PEER_SCRIPT, str(build / "vectors.npy"), question]
+
+
+def cold_commands(settings: Settings, asked: Sequence[str], *, with_help: bool = False) -> dict[str, Command]:
+    """The whole processes a cold run compares, by name: the floors (`python -c pass`, the import of numpy,
+    faiss, onnxruntime and tokenizers), `citebot --help` if `with_help`, `citebot info`, `citebot ask` on each
+    question (hybrid), `ask --mode dense` and the peer baseline on the first. With several questions every
+    ask's name (dense too) and the peer's end in q1, q2..., the number of the question they ask."""
+    env, peer_env = clean_env(), clean_env(**OFFLINE)
+    python = sys.executable
+    commands: dict[str, Command] = {
+        "python -c pass": ([python, "-c", "pass"], env),
+        f"python -c '{FLOOR_IMPORTS}'": ([python, "-c", FLOOR_IMPORTS], env),
+    }
+    if with_help:
+        commands["citebot --help"] = (citebot_command(settings, "--help"), env)
+    commands["citebot info"] = (citebot_command(settings, "info"), env)
+    tags = [f" q{number}" if len(asked) > 1 else "" for number in range(1, len(asked) + 1)]
+    for tag, question in zip(tags, asked, strict=True):
+        commands[f"citebot ask (hybrid){tag}"] = (citebot_command(settings, "ask", question), env)
+    dense = citebot_command(settings, "ask", "--mode", "dense", asked[0])
+    peer = peer_command(current_build(settings), asked[0])
+    commands[f"citebot ask --mode dense{tags[0]}"] = (dense, env)
+    commands[f"peer: sentence-transformers + faiss{tags[0]}"] = (peer, peer_env)
+    return commands
 
 
 def citebot_command(settings: Settings, *args: str) -> list[str]:
@@ -205,6 +244,18 @@ def summary(values: Sequence[float]) -> dict[str, float]:
         "max": max(values),
         "p90": percentile(values, 90),
         "p99": percentile(values, 99),
+    }
+
+
+def ms(values: Sequence[float]) -> dict[str, float]:
+    """n, p50, p90, p99 and max of `values` (seconds), in milliseconds."""
+    scaled = [v * 1000 for v in values]
+    return {
+        "n": len(scaled),
+        "p50": percentile(scaled, 50),
+        "p90": percentile(scaled, 90),
+        "p99": percentile(scaled, 99),
+        "max": max(scaled, default=float("nan")),
     }
 
 

@@ -20,15 +20,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from common import (
-    FLOOR_IMPORTS,
-    OFFLINE,
     REPO,
-    citebot_command,
     clean_env,
-    current_build,
+    cold_commands,
     ensure_index,
     note,
-    peer_command,
     print_table,
     questions,
     summary,
@@ -97,16 +93,7 @@ def main() -> None:
     args = parser.parse_args()
     settings = ensure_index(args.workdir, args.data, args.docs)
     question = questions(args.data, limit=1)[0]
-    env, peer_env = clean_env(), clean_env(**OFFLINE)
-    python = sys.executable
-    commands: dict[str, tuple[list[str], dict[str, str]]] = {
-        "python -c pass": ([python, "-c", "pass"], env),
-        f"python -c '{FLOOR_IMPORTS}'": ([python, "-c", FLOOR_IMPORTS], env),
-        "citebot info": (citebot_command(settings, "info"), env),
-        "citebot ask (hybrid)": (citebot_command(settings, "ask", question), env),
-        "citebot ask --mode dense": (citebot_command(settings, "ask", "--mode", "dense", question), env),
-        "peer: sentence-transformers + faiss": (peer_command(current_build(settings), question), peer_env),
-    }
+    commands = cold_commands(settings, [question])
     peaks: dict[str, list[float]] = {name: [] for name in commands}
     for rep in range(args.reps):
         for name, (argv, command_env) in commands.items():
@@ -119,9 +106,9 @@ def main() -> None:
         ["command", "n", "median", "min", "max", "/ peer"],
         [[name, s["n"], s["median"], s["min"], s["max"], s["median"] / peer] for name, s in stats.items()],
     )
-    probe = [python, "-c", STEPS, str(settings.corpus_dir), str(settings.index_dir), question]
+    probe = [sys.executable, "-c", STEPS, str(settings.corpus_dir), str(settings.index_dir), question]
     steps: dict[str, dict[str, float]] = json.loads(
-        subprocess.run(probe, env=env, cwd=REPO, capture_output=True, text=True, check=True).stdout
+        subprocess.run(probe, env=clean_env(), cwd=REPO, capture_output=True, text=True, check=True).stdout
     )
     rows: list[list[Any]] = []
     previous = 0.0

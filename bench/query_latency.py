@@ -28,14 +28,12 @@ from pathlib import Path
 from typing import Any
 
 from common import (
-    FLOOR_IMPORTS,
-    OFFLINE,
-    citebot_command,
+    STEP_TIMER,
     clean_env,
+    cold_commands,
     current_build,
     ensure_index,
     note,
-    peer_command,
     print_table,
     questions,
     run_timed,
@@ -83,15 +81,9 @@ print(json.dumps(times))
 """
 
 # One fresh process: each step `citebot ask` takes, timed by calling the same functions.
-STAGE_PROBE = """
-import json, sys, time
-from pathlib import Path
-clock = time.perf_counter
-times = {}
-def step(name, started):
-    times[name] = clock() - started
-    return clock()
-t = clock()
+STAGE_PROBE = (
+    STEP_TIMER
+    + """
 import bot.cli.ask, bot.cli.main
 t = step("import bot.cli.ask (numpy, faiss)", t)
 import faiss
@@ -108,7 +100,7 @@ manifest = read_manifest(build)
 t = step("read manifest (+ file size checks)", t)
 encoder = load_query_encoder(settings, build, manifest, print)
 t = step("load ONNX encoder (import onnxruntime)", t)
-read_passages(build)
+read_passages(build, manifest.passages)
 t = step("read passages.jsonl", t)
 Vectors.load(build, mmap=True)
 faiss.read_index(str(build / "faiss.index"))
@@ -128,24 +120,12 @@ t = step("second hybrid ask", t)
 heavy = ("torch", "transformers", "sentence_transformers", "bm25s", "scipy", "numba", "tqdm", "discord")
 print(json.dumps({"stages": times, "heavy_modules": [m for m in heavy if m in sys.modules]}))
 """
+)
 
 
 def cold(settings: Settings, asked: list[str], reps: int) -> dict[str, Any]:
     """`reps` shuffled rounds of every cold command; the median, min and max of each."""
-    build = current_build(settings)
-    env, peer_env = clean_env(), clean_env(**OFFLINE)
-    python = sys.executable
-    commands: dict[str, tuple[list[str], dict[str, str]]] = {
-        "python -c pass": ([python, "-c", "pass"], env),
-        f"python -c '{FLOOR_IMPORTS}'": ([python, "-c", FLOOR_IMPORTS], env),
-        "citebot --help": (citebot_command(settings, "--help"), env),
-        "citebot info": (citebot_command(settings, "info"), env),
-    }
-    for number, question in enumerate(asked, start=1):
-        commands[f"citebot ask (hybrid) q{number}"] = (citebot_command(settings, "ask", question), env)
-    commands["citebot ask --mode dense q1"] = (citebot_command(settings, "ask", "--mode", "dense", asked[0]), env)
-    commands["peer: sentence-transformers + faiss q1"] = (peer_command(build, asked[0]), peer_env)
-
+    commands = cold_commands(settings, asked, with_help=True)
     times: dict[str, list[float]] = {name: [] for name in commands}
     order = list(commands)
     shuffle = random.Random(0)
@@ -159,7 +139,7 @@ def cold(settings: Settings, asked: list[str], reps: int) -> dict[str, Any]:
     asks = [t for name, values in times.items() if name.startswith("citebot ask (hybrid)") for t in values]
     stats["citebot ask (hybrid), all questions"] = summary(asks)
 
-    probe = [python, "-c", STAGE_PROBE, str(settings.corpus_dir), str(settings.index_dir), asked[0]]
+    probe = [sys.executable, "-c", STAGE_PROBE, str(settings.corpus_dir), str(settings.index_dir), asked[0]]
     stage_runs = [json.loads(run_timed(probe)[1]) for _ in range(max(1, reps // 2))]
     stages = {name: summary([run["stages"][name] for run in stage_runs]) for name in stage_runs[0]["stages"]}
 

@@ -28,6 +28,7 @@ from bot.store import (
     LEXICAL,
     DocumentEntry,
     Manifest,
+    PassageTable,
     check_model,
     current_build,
     file_sizes,
@@ -74,7 +75,7 @@ class _Previous:
 
     build: Path
     manifest: Manifest
-    passages: list[Passage]
+    passages: PassageTable
     vectors: Vectors
 
     def entries(self) -> dict[str, DocumentEntry]:
@@ -111,12 +112,15 @@ def build_index(
     if not documents:
         raise CorpusError(f"The corpus folder {corpus_dir} holds no usable .txt or .md document.")
     previous = None if full else _load_previous(settings, notify)
-    known = previous.entries() if previous else {}
-    fresh = [doc for doc in documents if doc.id not in known or known[doc.id].content_hash != doc.content_hash]
-
     build = new_build_folder(settings.index_dir)
     try:
         export = _export_encoder(settings, build, previous, notify)
+        quantized = export is not None and settings.quantize
+        if previous is not None and previous.manifest.quantized != quantized:
+            notify(f"note: the encoder is now {'int8' if quantized else 'fp32'}; re-embedding every document.")
+            previous = None
+        known = previous.entries() if previous else {}
+        fresh = [doc for doc in documents if doc.id not in known or known[doc.id].content_hash != doc.content_hash]
         new_passages: dict[str, list[Passage]] = {}
         new_vectors: dict[str, Vectors] = {}
         if fresh or previous is None:
@@ -160,6 +164,7 @@ def build_index(
             passages=len(passages),
             ann=ann_name,
             encoder_export=export,
+            quantized=quantized,
             files=file_sizes(build),
             skipped=_skipped_fingerprints(corpus_dir, documents),
         )
@@ -192,7 +197,7 @@ def _load_previous(settings: Settings, notify: Notify) -> _Previous | None:
         ):
             notify("note: the passage settings changed; re-embedding every document.")
             return None
-        return _Previous(build, manifest, read_passages(build), Vectors.load(build))
+        return _Previous(build, manifest, read_passages(build, manifest.passages), Vectors.load(build))
     except IndexMissing:
         return None
     except (CitebotError, OSError, ValueError) as exc:
@@ -231,16 +236,21 @@ def _write_data(
 
 
 def _export_encoder(settings: Settings, build: Path, previous: _Previous | None, notify: Notify) -> str | None:
-    """Give the build a fast query encoder (ONNX): reuse the previous export or make one."""
+    """Give the build its ONNX encoder (int8 if `settings.quantize`): reuse the previous export or make one."""
     target = build / ENCODER
-    if previous and previous.manifest.encoder_export and (previous.build / ENCODER).is_dir():
+    if (
+        previous
+        and previous.manifest.encoder_export
+        and previous.manifest.quantized == settings.quantize
+        and (previous.build / ENCODER).is_dir()
+    ):
         shutil.copytree(previous.build / ENCODER, target, copy_function=_link_or_copy)
         return ENCODER
     try:
         from bot.encoder import resolve_model_path
         from bot.onnx_export import export_onnx
 
-        export_onnx(resolve_model_path(settings.model), target, name=settings.model)
+        export_onnx(resolve_model_path(settings.model), target, name=settings.model, quantize=settings.quantize)
     except Exception as exc:  # any failure only costs query speed: sentence-transformers still answers
         shutil.rmtree(target, ignore_errors=True)
         notify(f"note: no fast query encoder ({type(exc).__name__}: {exc}); questions will load sentence-transformers.")

@@ -18,6 +18,8 @@ import os
 import shutil
 import time
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -203,18 +205,16 @@ def _fuse(source: Path, target: Path, config: dict[str, Any]) -> bool:
     False, leaving `target` unwritten, for other architectures or if the fusion fails."""
     if config["model_type"] != "bert" or not config["num_heads"]:
         return False
-    from onnxruntime.transformers.optimizer import optimize_model
+    with _quiet_logging():
+        try:
+            from onnxruntime.transformers.optimizer import optimize_model
 
-    logging.disable(logging.WARNING)
-    try:
-        model = optimize_model(
-            str(source), "bert", num_heads=config["num_heads"], hidden_size=config["hidden_size"], opt_level=0
-        )
-        model.save_model_to_file(str(target))
-    except Exception:
-        return False  # the plain graph works too, only a little slower
-    finally:
-        logging.disable(logging.NOTSET)
+            model = optimize_model(
+                str(source), "bert", num_heads=config["num_heads"], hidden_size=config["hidden_size"], opt_level=0
+            )
+            model.save_model_to_file(str(target))
+        except Exception:
+            return False  # the plain graph works too, only a little slower
     return True
 
 
@@ -222,10 +222,10 @@ def _quantize(fp32: Path, int8: Path) -> None:
     """Dynamic int8 quantization of the weights of MatMul and fused Attention, per output channel
     (cosine ~0.994 to fp32; per tensor gives ~0.94). Activations are quantized at run time."""
     import onnx
-    from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    logging.disable(logging.WARNING)  # silence its advice to run an optional pre-processing step
-    try:
+    with _quiet_logging():  # also silences its advice to run an optional pre-processing step
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
         quantize_dynamic(
             str(fp32),
             str(int8),
@@ -234,8 +234,21 @@ def _quantize(fp32: Path, int8: Path) -> None:
             per_channel=True,
             extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},  # types of fused ops' outputs
         )
+
+
+@contextmanager
+def _quiet_logging() -> Iterator[None]:
+    """Mute warnings from ONNX Runtime's tools and undo the root handler their modules install on
+    import (`logging.basicConfig`), which would print every later library's debug messages."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    logging.disable(logging.WARNING)
+    try:
+        yield
     finally:
         logging.disable(logging.NOTSET)
+        root.handlers[:] = handlers
+        root.setLevel(level)
 
 
 def _save_with_external_data(source: Path, target: Path) -> None:

@@ -54,7 +54,7 @@ class Retriever:
         self.settings = settings
         self.manifest = manifest
         self.encoder = encoder
-        self.passages = read_passages(build)
+        self.passages = read_passages(build, manifest.passages)
         self.documents = {entry.info.id: entry.info for entry in manifest.documents}
         self.vectors = Vectors.load(build, mmap=True)
         self.index = faiss.read_index(str(build / FAISS))

@@ -26,6 +26,7 @@ ENV_VARS = {
     "passage_tokens": "CITEBOT_PASSAGE_TOKENS",
     "overlap_sentences": "CITEBOT_OVERLAP_SENTENCES",
     "encoder": "CITEBOT_ENCODER",
+    "quantize": "CITEBOT_QUANTIZE",
     "discord_token": "DISCORD_TOKEN",
     "discord_api_base": "DISCORD_API_BASE",
     "discord_gateway_url": "DISCORD_GATEWAY_URL",
@@ -52,6 +53,7 @@ class Settings:
     passage_tokens: int = 128  # target passage size in word pieces
     overlap_sentences: int = 1
     encoder: str = "auto"  # auto | onnx | sentence-transformers (query-time encoder)
+    quantize: bool = True  # int8 ONNX encoder for the index and questions; measured in README "Performance"
     discord_token: str | None = field(default=None, repr=False)
     discord_api_base: str | None = None
     discord_gateway_url: str | None = None

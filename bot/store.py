@@ -11,8 +11,12 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import overload
+
+import numpy as np
 
 from bot.errors import IndexCorrupt, IndexMismatch, IndexMissing
 from bot.models import DocumentInfo, Passage
@@ -51,6 +55,7 @@ class Manifest:
     passages: int
     ann: str
     encoder_export: str | None  # folder of the exported query encoder, if any
+    quantized: bool = False  # the vectors come from the int8 export (else from fp32 weights)
     files: dict[str, int] = field(default_factory=dict)  # file name -> size in bytes, to catch truncation
     skipped: dict[str, list[int]] = field(default_factory=dict)  # corpus file skipped -> [size, mtime_ns]
 
@@ -113,12 +118,57 @@ def check_model(manifest: Manifest, model: str, dimension: int | None = None) ->
         )
 
 
-def read_passages(build: Path) -> list[Passage]:
+class PassageTable(Sequence[Passage]):
+    """The passages of a build, each parsed from its line of passages.jsonl on first use.
+
+    An answer reads a few dozen of what may be hundreds of thousands of rows: finding the
+    line ends takes milliseconds where parsing every line took a tenth of a second.
+    """
+
+    def __init__(self, path: Path, data: bytes) -> None:
+        self._path = path
+        self._data = data
+        ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == ord("\n"))
+        self._starts = np.concatenate(([0], ends[:-1] + 1)).astype(np.int64)
+        self._ends = ends
+        self._parsed: dict[int, Passage] = {}
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    @overload
+    def __getitem__(self, row: int) -> Passage: ...
+
+    @overload
+    def __getitem__(self, row: slice) -> list[Passage]: ...
+
+    def __getitem__(self, row: int | slice) -> Passage | list[Passage]:
+        if isinstance(row, slice):
+            return [self[i] for i in range(*row.indices(len(self)))]
+        if row < 0:
+            row += len(self)
+        passage = self._parsed.get(row)
+        if passage is None:
+            if not 0 <= row < len(self):
+                raise IndexError(row)
+            try:
+                passage = Passage(**json.loads(self._data[self._starts[row] : self._ends[row]]))
+            except (ValueError, TypeError):
+                raise IndexCorrupt(f"Line {row + 1} of {self._path} is not a passage; {REBUILD_HINT}.") from None
+            self._parsed[row] = passage
+        return passage
+
+
+def read_passages(build: Path, expected: int) -> PassageTable:
+    """The build's passages (parsed lazily); IndexCorrupt unless there are `expected` of them."""
+    path = build / PASSAGES
     try:
-        with (build / PASSAGES).open(encoding="utf-8") as lines:
-            return [Passage(**json.loads(line)) for line in lines]
-    except (OSError, ValueError, TypeError):
+        table = PassageTable(path, path.read_bytes())
+    except OSError:
         raise IndexCorrupt(f"The passages of the index in {build} are unreadable; {REBUILD_HINT}.") from None
+    if len(table) != expected:
+        raise IndexCorrupt(f"The index in {build} lists {expected} passages but holds {len(table)}; {REBUILD_HINT}.")
+    return table
 
 
 def write_passages(build: Path, passages: list[Passage]) -> None:

@@ -130,22 +130,25 @@ def test_module_entry_point_help_is_instant_and_light() -> None:
     assert "ask" in out and "eval" in out and out.strip().endswith("[]")
 
 
-def test_console_script_answers(article_settings: Settings) -> None:
+def run_console_script(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
+    """`citebot ARGS` as its own process, on the corpus and index of `settings`."""
+    env = {**os.environ, "CITEBOT_CORPUS_DIR": str(settings.corpus_dir), "CITEBOT_INDEX_DIR": str(settings.index_dir)}
     script = Path(sys.executable).with_name("citebot")
-    env = {
-        **os.environ,
-        "CITEBOT_CORPUS_DIR": str(article_settings.corpus_dir),
-        "CITEBOT_INDEX_DIR": str(article_settings.index_dir),
-    }
-    result = subprocess.run(
-        [str(script), "ask", "--json", "Who did Hegseth meet in Tokyo?"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+    return subprocess.run([str(script), *args], capture_output=True, text=True, env=env, timeout=180)
+
+
+def test_console_script_answers(article_settings: Settings) -> None:
+    result = run_console_script(article_settings, "ask", "--json", "Who did Hegseth meet in Tokyo?")
     assert result.returncode == 0, result.stderr
     assert "Gen Nakatani" in json.loads(result.stdout)["results"][0]["text"]
+
+
+def test_full_rebuild_says_only_what_citebot_says(corpus_copy: Settings) -> None:
+    result = run_console_script(corpus_copy, "index", "--full")
+    assert result.returncode == 0, result.stderr
+    assert "Indexed 1 documents: 1 added" in result.stdout
+    for noise in ("DEBUG", "INFO", "WARNING:", "Traceback"):  # libraries' logging and warnings stay quiet
+        assert noise not in result.stderr, result.stderr
 
 
 def test_readme_mentions_every_command() -> None:

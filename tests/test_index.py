@@ -11,9 +11,10 @@ import pytest
 import bot.indexer
 from bot.errors import CorpusError, IndexCorrupt, IndexMismatch, IndexMissing
 from bot.indexer import build_index
+from bot.models import Passage
 from bot.retriever import Retriever
 from bot.settings import Settings
-from bot.store import MANIFEST, current_build, read_manifest
+from bot.store import MANIFEST, PASSAGES, current_build, read_manifest, read_passages
 from tests.conftest import make_settings
 
 
@@ -125,6 +126,47 @@ def test_truncated_file_is_refused(corpus_copy: Settings, victim: str) -> None:
     path.write_bytes(path.read_bytes()[:-10])
     with pytest.raises(IndexCorrupt, match=r"truncated; run `citebot index --full`"):
         Retriever.open(corpus_copy)
+
+
+@pytest.mark.parametrize(
+    ("change", "note"),
+    [({"quantize": False}, "the encoder is now fp32"), ({"passage_tokens": 64}, "the passage settings changed")],
+)
+def test_changed_embedding_settings_re_embed_everything(
+    corpus_copy: Settings, change: dict[str, object], note: str
+) -> None:
+    before = read_manifest(current_build(corpus_copy.index_dir))
+    assert before.quantized and before.splitter["target_tokens"] == 128
+    settings = corpus_copy.with_values(change)
+    messages: list[str] = []
+    report = build_index(settings, notify=messages.append)
+    after = read_manifest(current_build(settings.index_dir))
+    assert report.added == 1 and report.unchanged == 0 and any(note in m for m in messages)
+    assert after.quantized == settings.quantize and after.splitter["target_tokens"] == settings.passage_tokens
+    encoder = Retriever.open(settings).encoder
+    assert getattr(encoder, "quantized", False) == settings.quantize
+    assert build_index(settings, notify=quiet).unchanged == 1  # and the next refresh reuses it all
+
+
+def test_passages_are_read_row_by_row(article_settings: Settings) -> None:
+    build = current_build(article_settings.index_dir)
+    lines = (build / PASSAGES).read_text(encoding="utf-8").splitlines()
+    table = read_passages(build, len(lines))
+    assert len(table) == 6
+    assert [table[i] for i in range(6)] == [Passage(**json.loads(line)) for line in lines]
+    assert table[-1] == table[5] and table[1:3] == [table[1], table[2]]
+    with pytest.raises(IndexError):
+        table[6]
+    with pytest.raises(IndexCorrupt, match="lists 7 passages but holds 6"):
+        read_passages(build, 7)
+
+
+def test_garbled_passage_is_refused_when_read(corpus_copy: Settings) -> None:
+    path = current_build(corpus_copy.index_dir) / PASSAGES
+    path.write_bytes(path.read_bytes().replace(b'"text":', b'"txet":'))  # same size: passes the size check
+    retriever = Retriever.open(corpus_copy)
+    with pytest.raises(IndexCorrupt, match=r"Line \d+ of .*passages.jsonl is not a passage; run `citebot index"):
+        retriever.ask("Who did Hegseth meet in Tokyo?")
 
 
 def test_garbage_manifest_is_refused(corpus_copy: Settings) -> None:

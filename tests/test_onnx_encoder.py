@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
 import sys
 from pathlib import Path
@@ -162,7 +163,9 @@ def test_other_architectures_skip_fusion(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_quantized_export_stays_close(model_path: str, onnx_encoder: OnnxEncoder, tmp_path: Path) -> None:
+    root_handlers = list(logging.getLogger().handlers)
     int8 = OnnxEncoder(export_onnx(model_path, tmp_path, name="all-MiniLM-L6-v2", quantize=True))
     assert int8.quantized
+    assert logging.getLogger().handlers == root_handlers  # ONNX Runtime's logging.basicConfig is undone
     agreement = cosines(int8.encode(TEXTS), onnx_encoder.encode(TEXTS))
     assert agreement.mean() >= 0.98 and agreement.min() >= 0.95

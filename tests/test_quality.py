@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluation.questions import Outcome, outcomes, tally
+from bot.evaluation.questions import Outcome, by_kind, outcomes, tally
 from bot.retriever import Retriever
 
 QUESTIONS = Path(__file__).parent / "data" / "article_questions.json"
@@ -34,6 +34,16 @@ def test_threshold_balances_answering_and_flagging(results: list[Outcome], artic
     right, answerable, flagged, unanswerable = tally(results, article_retriever.settings.min_score)
     assert right / answerable >= 0.75
     assert flagged / unanswerable >= 0.60
+
+
+def test_every_off_topic_and_gibberish_question_is_flagged(
+    results: list[Outcome], article_retriever: Retriever
+) -> None:
+    kinds = by_kind(results, article_retriever.settings.min_score)
+    assert kinds["other topic"] == (11, 11) and kinds["gibberish"] == (6, 6)
+    right, answerable, flagged, _ = tally(results, article_retriever.settings.min_score)
+    assert kinds["answerable"] == (right, answerable)
+    assert sum(done for kind, (done, _) in kinds.items() if kind != "answerable") == flagged
 
 
 @pytest.mark.parametrize(

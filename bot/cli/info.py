@@ -18,7 +18,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     print(f"built      {manifest.built_at}")
     print(f"model      {manifest.model} ({manifest.dimension} dimensions)")
     print(f"passages   {manifest.passages} ({manifest.ann}; target {manifest.splitter['target_tokens']} word pieces)")
-    print(f"encoder    {'ONNX export (fast start)' if manifest.encoder_export else 'sentence-transformers'}")
+    precision = "int8" if manifest.quantized else "fp32"
+    print(f"encoder    {f'ONNX export, {precision}' if manifest.encoder_export else 'sentence-transformers'}")
     print(f"corpus     {manifest.corpus_dir}: {state}")
     print(f"documents  {len(manifest.documents)}")
     for entry in manifest.documents:

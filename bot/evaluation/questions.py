@@ -19,6 +19,7 @@ class Outcome:
     answerable: bool
     top_score: float
     top_correct: bool  # for answerable questions: the expected text is in the first passage
+    kind: str  # "answerable", or why the article cannot answer it (other topic, near miss, ...)
 
 
 def load_questions(path: Path) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
@@ -32,10 +33,10 @@ def outcomes(retriever: Retriever, path: Path) -> list[Outcome]:
     result = []
     for item in answerable:
         top = retriever.ask(item["question"], k=1).hits[0]
-        result.append(Outcome(item["question"], True, top.score, item["expect"] in top.passage.text))
+        result.append(Outcome(item["question"], True, top.score, item["expect"] in top.passage.text, "answerable"))
     for item in unanswerable:
         top = retriever.ask(item["question"], k=1).hits[0]
-        result.append(Outcome(item["question"], False, top.score, False))
+        result.append(Outcome(item["question"], False, top.score, False, item.get("why", "unanswerable")))
     return result
 
 
@@ -46,6 +47,17 @@ def tally(results: list[Outcome], threshold: float) -> tuple[int, int, int, int]
     right = sum(o.top_correct and o.top_score >= threshold for o in answerable)
     flagged = sum(o.top_score < threshold for o in unanswerable)
     return right, len(answerable), flagged, len(unanswerable)
+
+
+def by_kind(results: list[Outcome], threshold: float) -> dict[str, tuple[int, int]]:
+    """For each kind of question: (handled right at `threshold`, how many). Right means answered with
+    the expected passage first for answerable questions, flagged as not found for the others."""
+    counts: dict[str, tuple[int, int]] = {}
+    for o in results:
+        right = o.top_correct and o.top_score >= threshold if o.answerable else o.top_score < threshold
+        done, total = counts.get(o.kind, (0, 0))
+        counts[o.kind] = (done + right, total + 1)
+    return counts
 
 
 def best_threshold(results: list[Outcome]) -> float:
