@@ -77,7 +77,7 @@ texts = json.load(open(sys.argv[3], encoding="utf-8"))
 t = clock()
 documents = [d for path in corpus_files(settings.corpus_dir) if (d := read_document(path, settings.corpus_dir, print))]
 t = step("read documents", t)
-export_onnx(resolve_model_path(settings.model), scratch / "onnx", name=settings.model)
+export_onnx(resolve_model_path(settings.model), scratch / "onnx", name=settings.model, quantize=settings.quantize)
 t = step("ONNX export (+ its check)", t)
 encoder = load_encoder(settings.model, scratch / "onnx")
 t = step(f"load the build encoder ({type(encoder).__name__})", t)

@@ -37,12 +37,14 @@ def _stderr(message: str) -> None:
 
 
 @dataclass(frozen=True)
-class Ranked:
-    """A candidate passage (row), its similarity to the question and its best sentence (a span in the passage)."""
+class Ranking:
+    """Candidate passages best first: their rows and their similarity to the question (the shown score)."""
 
-    row: int
-    score: float
-    sentence: tuple[int, int]
+    rows: np.ndarray  # int64
+    scores: np.ndarray  # float32, same length
+
+    def __len__(self) -> int:
+        return len(self.rows)
 
 
 class Retriever:
@@ -87,77 +89,79 @@ class Retriever:
         text, notices = clean_question(question)
         k = max(1, k or self.settings.top_k)
         query = self.encoder.encode([text])[0]
-        ranked = self.rank(text, query, depth=max(50, 5 * k), mode=mode or self.settings.mode)
+        ranking = self.rank(text, query, depth=max(50, 5 * k), mode=mode or self.settings.mode)
         hits = tuple(
             Hit(
-                passage=self.passages[r.row],
-                document=self.documents[self.passages[r.row].doc_id],
-                score=round(r.score, 4),
+                passage=(passage := self.passages[row]),
+                document=self.documents[passage.doc_id],
+                score=round(score, 4),
                 rank=i,
-                highlight=self.passages[r.row].text[r.sentence[0] : r.sentence[1]],
+                highlight=passage.text[slice(*self._best_sentence(row, query))],
             )
-            for i, r in enumerate(self._distinct(ranked, k), start=1)
+            for i, (row, score) in enumerate(self._distinct(ranking, k), start=1)
         )
         answered = bool(hits) and hits[0].score >= self.settings.min_score
         if self.info.stale and self.info.stale_reason:
             notices += (f"The index may be out of date: {self.info.stale_reason}.",)
         return Answer(question=text, answered=answered, hits=hits, index=self.info, notices=notices)
 
-    def rank(self, text: str, query: np.ndarray, depth: int, mode: str) -> list[Ranked]:
+    def rank(self, text: str, query: np.ndarray, depth: int, mode: str) -> Ranking:
         """Candidate passages best first.
 
-        dense: by similarity (`score`); bm25: by BM25; hybrid: the union of both candidate lists,
-        ordered by similarity + hybrid_weight * BM25 / (the question's best BM25 score).
+        dense: by similarity; bm25: by BM25; hybrid: the union of both candidate lists, ordered by
+        similarity + hybrid_weight * BM25 / (the question's best BM25 score).
         """
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}")
         if mode == "bm25":
             _, rows = self.lexical.search(text, depth)
-            return self._score(rows, query)
+            return Ranking(rows, self._similarity(rows, query))
         _, found = ann.search(self.index, query[None, :], depth)
-        rows = found[0][found[0] >= 0]
+        rows = found[0][found[0] >= 0].astype(np.int64)
         if mode == "dense":
-            return sorted(self._score(rows, query), key=lambda r: -r.score)
+            similarity = self._similarity(rows, query)
+            order = np.argsort(-similarity, kind="stable")
+            return Ranking(rows[order], similarity[order])
         bm25 = self.lexical.scores(text)
         _, lexical_rows = best_rows(bm25, depth)
-        ranked = self._score(np.union1d(rows, lexical_rows).astype(np.int64), query)
+        rows = np.union1d(rows, lexical_rows).astype(np.int64)
+        similarity = self._similarity(rows, query)
         weight = self.settings.hybrid_weight / max(float(bm25.max()), 1e-9)
-        return sorted(ranked, key=lambda r: -(r.score + weight * float(bm25[r.row])))
+        order = np.argsort(-(similarity + weight * bm25[rows]), kind="stable")
+        return Ranking(rows[order], similarity[order])
 
-    def _score(self, rows: np.ndarray, query: np.ndarray) -> list[Ranked]:
+    def _similarity(self, rows: np.ndarray, query: np.ndarray) -> np.ndarray:
         """Similarity of each passage: the mean of its cosine and its best sentence's cosine with the question."""
         vectors = self.vectors
-        rows = np.asarray(rows, dtype=np.int64)
         if not len(rows):
-            return []
+            return np.empty(0, dtype=np.float32)
         first, counts = vectors.offsets[rows], vectors.offsets[rows + 1] - vectors.offsets[rows]
-        group = np.repeat(np.arange(len(rows)), counts)  # which candidate each sentence belongs to
-        sentence_rows = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts) + first[group]
-        sentence_cosines = np.asarray(vectors.sentences[sentence_rows]) @ query
-        # best sentence of each candidate: sort by (candidate, -cosine) and take each group's first
-        order = np.lexsort((-sentence_cosines, group))
-        best = order[np.cumsum(counts) - counts]
-        scores = (np.asarray(vectors.passages[rows]) @ query + sentence_cosines[best]) / 2
-        spans = np.asarray(vectors.spans[sentence_rows[best]])
-        return [
-            Ranked(int(row), float(score), (int(start), int(end)))
-            for row, score, (start, end) in zip(rows, scores, spans, strict=True)
-        ]
+        starts = np.cumsum(counts) - counts  # where each candidate's sentences begin in the gathered block
+        sentence_rows = np.arange(int(counts.sum())) - np.repeat(starts, counts) + np.repeat(first, counts)
+        best = np.maximum.reduceat(np.asarray(vectors.sentences[sentence_rows]) @ query, starts)
+        return ((np.asarray(vectors.passages[rows]) @ query + best) / 2).astype(np.float32)
 
-    def _distinct(self, ranked: list[Ranked], k: int) -> list[Ranked]:
-        """Best-first hits with no two quoting overlapping text. With several documents, a first pass
-        takes at most max_hits_per_doc from each; a second fills any places left, best first."""
-        chosen: list[Ranked] = []
+    def _best_sentence(self, row: int, query: np.ndarray) -> tuple[int, int]:
+        """The span (in the passage) of the passage's sentence most similar to the question."""
+        first, last = int(self.vectors.offsets[row]), int(self.vectors.offsets[row + 1])
+        best = first + int(np.argmax(np.asarray(self.vectors.sentences[first:last]) @ query))
+        start, end = self.vectors.spans[best]
+        return int(start), int(end)
+
+    def _distinct(self, ranking: Ranking, k: int) -> list[tuple[int, float]]:
+        """Best-first (row, score) hits with no two quoting overlapping text. With several documents, a
+        first pass takes at most max_hits_per_doc from each; a second fills any places left, best first."""
+        chosen: list[tuple[int, float]] = []
         cap = self.settings.max_hits_per_doc if len(self.documents) > 1 else k
         for limit in dict.fromkeys((cap, k)):
-            per_doc = Counter(self.passages[c.row].doc_id for c in chosen)
-            for candidate in ranked:
-                passage = self.passages[candidate.row]
+            per_doc = Counter(self.passages[row].doc_id for row, _ in chosen)
+            for row, score in zip(ranking.rows.tolist(), ranking.scores.tolist(), strict=True):
+                passage = self.passages[row]
                 if len(chosen) == k:
                     return chosen
-                if per_doc[passage.doc_id] >= limit or any(_overlaps(passage, self.passages[c.row]) for c in chosen):
+                if per_doc[passage.doc_id] >= limit or any(_overlaps(passage, self.passages[c]) for c, _ in chosen):
                     continue
-                chosen.append(candidate)
+                chosen.append((row, score))
                 per_doc[passage.doc_id] += 1
         return chosen
 

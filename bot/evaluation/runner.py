@@ -88,10 +88,10 @@ def run_eval(
             run = {}
             for query in queries:
                 vector = retriever.encoder.encode([query.text])[0]
-                ranked = retriever.rank(query.text, vector, depth=k * PASSAGES_PER_DOCUMENT, mode=mode)
+                ranking = retriever.rank(query.text, vector, depth=k * PASSAGES_PER_DOCUMENT, mode=mode)
                 documents: dict[str, float] = {}
-                for ranked_passage in ranked:
-                    doc_id = names[retriever.passages[ranked_passage.row].doc_id]
+                for row in ranking.rows.tolist():
+                    doc_id = names[retriever.passages[row].doc_id]
                     documents.setdefault(doc_id, float(-len(documents)))  # best passage's position decides
                     if len(documents) == k:
                         break
