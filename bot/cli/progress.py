@@ -1,16 +1,22 @@
-"""Progress bars for long work (tqdm on standard error, shown on a terminal only)."""
+"""Progress on long work, on standard error: a tqdm bar on a terminal, a line per tenth elsewhere
+(CI logs, `2> build.log`), so that a long build never looks hung."""
 
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable
+
+LOG_MIN_TOTAL = 1000  # below this many texts the work takes seconds: no log lines
 
 
 def progress_bar(total: int, description: str) -> Callable[[int], None]:
-    """Return a callback advancing a bar by n; the bar closes itself when it reaches `total`."""
+    """Return a callback advancing the progress by n; a bar closes itself when it reaches `total`."""
+    if not sys.stderr.isatty():
+        return progress_lines(total, description)
     from tqdm import tqdm
 
-    bar = tqdm(total=total, desc=description, unit="passage", file=sys.stderr, disable=None, leave=False)
+    bar = tqdm(total=total, desc=description, unit="text", file=sys.stderr, leave=False)
     done = 0
 
     def advance(n: int) -> None:
@@ -19,5 +25,23 @@ def progress_bar(total: int, description: str) -> Callable[[int], None]:
         bar.update(n)
         if done >= total:
             bar.close()
+
+    return advance
+
+
+def progress_lines(total: int, description: str) -> Callable[[int], None]:
+    """A callback printing `description: 30% (300/1,000 texts, 12 s)` each time another tenth is done."""
+    started = time.perf_counter()
+    done = 0
+    printed = 0  # tenths reported so far
+
+    def advance(n: int) -> None:
+        nonlocal done, printed
+        done += n
+        tenths = min(10, done * 10 // total) if total >= LOG_MIN_TOTAL else 0
+        if tenths > printed:
+            printed = tenths
+            seconds = time.perf_counter() - started
+            print(f"{description}: {tenths * 10}% ({done:,}/{total:,} texts, {seconds:.0f} s)", file=sys.stderr)
 
     return advance
