@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import sys
 
+import numpy as np
 import pytest
 
 from bot.errors import BadQuestion
 from bot.retriever import Retriever
+from bot.splitter import sentence_spans
 from tests.conftest import ARTICLE_TITLE
 
 
@@ -65,6 +67,23 @@ def test_hits_are_cited_ranked_and_distinct(article_retriever: Retriever) -> Non
     )
     assert all(-1.0 <= hit.score <= 1.0 for hit in answer.hits)
     assert answer.index.documents == 1 and answer.index.passages == 6
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence"),
+    [
+        ("What did Hegseth praise Japan as?", "Hegseth praised Japan as an “indispensable partner”"),
+        ("When was the memorial service on Iwo Jima?", "On Saturday, he participated in a memorial service"),
+    ],
+)
+def test_highlight_is_the_sentence_that_answers(article_retriever: Retriever, question: str, sentence: str) -> None:
+    top = article_retriever.ask(question, k=1).hits[0]
+    assert top.highlight.startswith(sentence) and top.highlight in top.passage.text
+    assert not top.passage.text.startswith(top.highlight)  # not merely the passage's first sentence
+    text = top.passage.text
+    sentences = [text[start:end] for start, end in sentence_spans(text, 0, len(text))]
+    vectors = article_retriever.encoder.encode([question, *sentences])
+    assert sentences[int(np.argmax(vectors[1:] @ vectors[0]))] == top.highlight
 
 
 def test_empty_question_is_refused(article_retriever: Retriever) -> None:
