@@ -43,9 +43,6 @@ class Ranking:
     rows: np.ndarray  # int64
     scores: np.ndarray  # float32, same length
 
-    def __len__(self) -> int:
-        return len(self.rows)
-
 
 class Retriever:
     """Answers questions from one loaded build of the index."""

@@ -13,7 +13,7 @@ LOG_MIN_TOTAL = 1000  # below this many texts the work takes seconds: no log lin
 def progress_bar(total: int, description: str) -> Callable[[int], None]:
     """Return a callback advancing the progress by n; a bar closes itself when it reaches `total`."""
     if not sys.stderr.isatty():
-        return progress_lines(total, description)
+        return progress_lines(total, description) if total >= LOG_MIN_TOTAL else lambda n: None
     from tqdm import tqdm
 
     bar = tqdm(total=total, desc=description, unit="text", file=sys.stderr, leave=False)
@@ -30,7 +30,8 @@ def progress_bar(total: int, description: str) -> Callable[[int], None]:
 
 
 def progress_lines(total: int, description: str) -> Callable[[int], None]:
-    """A callback printing `description: 30% (300/1,000 texts, 12 s)` each time another tenth is done."""
+    """A callback printing `description: 30% (300/1,000 texts, 12 s)` each time another tenth is done
+    (nothing for work under LOG_MIN_TOTAL texts)."""
     started = time.perf_counter()
     done = 0
     printed = 0  # tenths reported so far
@@ -38,7 +39,7 @@ def progress_lines(total: int, description: str) -> Callable[[int], None]:
     def advance(n: int) -> None:
         nonlocal done, printed
         done += n
-        tenths = min(10, done * 10 // total) if total >= LOG_MIN_TOTAL else 0
+        tenths = min(10, done * 10 // total)
         if tenths > printed:
             printed = tenths
             seconds = time.perf_counter() - started

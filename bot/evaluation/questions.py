@@ -40,21 +40,25 @@ def outcomes(retriever: Retriever, path: Path) -> list[Outcome]:
     return result
 
 
+def handled_right(o: Outcome, threshold: float) -> bool:
+    """An answerable question is answered (confidently) with the expected passage first; any other is flagged."""
+    return o.top_correct and o.top_score >= threshold if o.answerable else o.top_score < threshold
+
+
 def tally(results: list[Outcome], threshold: float) -> tuple[int, int, int, int]:
     """(answerable right at rank 1 and confident, answerable, unanswerable flagged, unanswerable)."""
     answerable = [o for o in results if o.answerable]
     unanswerable = [o for o in results if not o.answerable]
-    right = sum(o.top_correct and o.top_score >= threshold for o in answerable)
-    flagged = sum(o.top_score < threshold for o in unanswerable)
+    right = sum(handled_right(o, threshold) for o in answerable)
+    flagged = sum(handled_right(o, threshold) for o in unanswerable)
     return right, len(answerable), flagged, len(unanswerable)
 
 
 def by_kind(results: list[Outcome], threshold: float) -> dict[str, tuple[int, int]]:
-    """For each kind of question: (handled right at `threshold`, how many). Right means answered with
-    the expected passage first for answerable questions, flagged as not found for the others."""
+    """For each kind of question: (handled right at `threshold`, how many)."""
     counts: dict[str, tuple[int, int]] = {}
     for o in results:
-        right = o.top_correct and o.top_score >= threshold if o.answerable else o.top_score < threshold
+        right = handled_right(o, threshold)
         done, total = counts.get(o.kind, (0, 0))
         counts[o.kind] = (done + right, total + 1)
     return counts
