@@ -90,6 +90,7 @@ class Settings:
 
 
 _TYPES = {f.name: f.type for f in fields(Settings)}
+_BOOLEANS = {word: True for word in ("1", "true", "yes", "on")} | {word: False for word in ("0", "false", "no", "off")}
 
 
 def _convert(name: str, value: Any) -> Any:
@@ -106,10 +107,10 @@ def _convert(name: str, value: Any) -> Any:
         if kind == "float":
             return float(value)
         if kind == "bool":
-            return value.strip().lower() in {"1", "true", "yes", "on"}
+            return _BOOLEANS[value.strip().lower()]
         if kind == "frozenset[int]":
             return frozenset(int(part) for part in value.replace(",", " ").split())
-    except ValueError:
+    except (ValueError, KeyError):
         raise ConfigError(f"Setting {ENV_VARS.get(name, name)}={value!r} is not a valid {kind}.") from None
     return value
 

@@ -35,6 +35,13 @@ def test_bad_number_is_one_clear_sentence() -> None:
         Settings.from_env(environ={"CITEBOT_TOP_K": "many"}, dotenv=None)
 
 
+def test_yes_no_settings_take_the_usual_words_and_refuse_others() -> None:
+    assert not Settings.from_env(environ={"CITEBOT_QUANTIZE": "off"}, dotenv=None).quantize
+    assert Settings.from_env(environ={"CITEBOT_QUANTIZE": "Yes"}, dotenv=None).quantize
+    with pytest.raises(ConfigError, match="CITEBOT_QUANTIZE='maybe' is not a valid bool"):
+        Settings.from_env(environ={"CITEBOT_QUANTIZE": "maybe"}, dotenv=None)
+
+
 def test_unknown_mode_is_refused() -> None:
     with pytest.raises(ConfigError, match="CITEBOT_MODE='fuzzy' is not one of: dense, bm25, hybrid"):
         Settings.from_env(environ={"CITEBOT_MODE": "fuzzy"}, dotenv=None)
