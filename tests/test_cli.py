@@ -130,17 +130,37 @@ def test_module_entry_point_help_is_instant_and_light() -> None:
     assert "ask" in out and "eval" in out and out.strip().endswith("[]")
 
 
+CONSOLE_SCRIPT = Path(sys.executable).with_name("citebot")
+
+
+def console_env(settings: Settings) -> dict[str, str]:
+    """The environment for `citebot` as its own process, on the corpus and index of `settings`."""
+    return {**os.environ, "CITEBOT_CORPUS_DIR": str(settings.corpus_dir), "CITEBOT_INDEX_DIR": str(settings.index_dir)}
+
+
 def run_console_script(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
-    """`citebot ARGS` as its own process, on the corpus and index of `settings`."""
-    env = {**os.environ, "CITEBOT_CORPUS_DIR": str(settings.corpus_dir), "CITEBOT_INDEX_DIR": str(settings.index_dir)}
-    script = Path(sys.executable).with_name("citebot")
-    return subprocess.run([str(script), *args], capture_output=True, text=True, env=env, timeout=180)
+    return subprocess.run(
+        [str(CONSOLE_SCRIPT), *args], capture_output=True, text=True, env=console_env(settings), timeout=180
+    )
 
 
 def test_console_script_answers(article_settings: Settings) -> None:
     result = run_console_script(article_settings, "ask", "--json", "Who did Hegseth meet in Tokyo?")
     assert result.returncode == 0, result.stderr
     assert "Gen Nakatani" in json.loads(result.stdout)["results"][0]["text"]
+
+
+def test_a_reader_that_goes_away_is_no_error(article_settings: Settings) -> None:
+    child = subprocess.Popen(
+        [str(CONSOLE_SCRIPT), "ask", "--json", "Who did Hegseth meet in Tokyo?"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=console_env(article_settings),
+    )
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()  # like `| head -c 0`: closed before citebot writes its answer
+    stderr = child.stderr.read().decode()
+    assert child.wait(timeout=180) == 141 and "Traceback" not in stderr, stderr
 
 
 def test_full_rebuild_says_only_what_citebot_says(corpus_copy: Settings) -> None:
