@@ -62,8 +62,9 @@ class BuildReport:
 
     def summary(self) -> str:
         skipped = f", {len(self.skipped)} skipped" if self.skipped else ""
+        indexed = self.added + self.changed + self.unchanged
         return (
-            f"Indexed {self.added + self.changed + self.unchanged} documents: {self.added} added, "
+            f"Indexed {indexed} document{'' if indexed == 1 else 's'}: {self.added} added, "
             f"{self.changed} changed, {self.removed} removed, {self.unchanged} unchanged{skipped}; "
             f"{self.passages} passages ({self.ann}) in {self.seconds:.1f} s."
         )

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from bot import ann
+from bot.answer_kind import missing_kind
 from bot.encoder import Encoder, load_encoder
 from bot.freshness import corpus_changes
 from bot.lexical import LexicalIndex, best_rows
@@ -98,6 +99,9 @@ class Retriever:
             for i, (row, score) in enumerate(self._distinct(ranking, k), start=1)
         )
         answered = bool(hits) and hits[0].score >= self.settings.min_score
+        if answered and (kind := missing_kind(text, hits[0].passage.text)):
+            answered = False
+            notices += (f"The question asks for {kind.name}; the best passage states none.",)
         if self.info.stale and self.info.stale_reason:
             notices += (f"The index may be out of date: {self.info.stale_reason}.",)
         return Answer(question=text, answered=answered, hits=hits, index=self.info, notices=notices)

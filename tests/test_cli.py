@@ -31,14 +31,25 @@ def test_ask_readable(article_settings: Settings, capsys: pytest.CaptureFixture[
 def test_ask_json_matches_design(article_settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli(article_settings, "ask", "-k", "2", "--json", "Who did Hegseth meet in Tokyo?") == 0
     result = json.loads(capsys.readouterr().out)
-    assert set(result) == {"question", "answered", "results", "index"}
-    assert result["answered"] is True and len(result["results"]) == 2
+    assert set(result) == {"question", "answered", "results", "index", "notices"}
+    assert result["answered"] is True and len(result["results"]) == 2 and result["notices"] == []
     top = result["results"][0]
     assert set(top) == {"rank", "score", "text", "highlight", "document", "paragraph", "start", "end"}
     assert set(top["document"]) == {"id", "title", "source", "url", "date"}
     assert top["document"]["title"] == ARTICLE_TITLE and top["paragraph"] == 1
     assert ARTICLE.read_text(encoding="utf-8")[top["start"] : top["end"]] == top["text"]
     assert set(result["index"]) == {"built_at", "model", "documents", "passages"}
+
+
+def test_json_says_why_a_near_miss_is_not_answered(
+    article_settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli(article_settings, "ask", "--json", "How much does one AMRAAM missile cost?") == 0
+    captured = capsys.readouterr()
+    result = json.loads(captured.out)
+    assert result["answered"] is False and "AMRAAM" in result["results"][0]["text"]
+    assert result["notices"] == ["The question asks for an amount of money; the best passage states none."]
+    assert "note: The question asks for an amount of money" in captured.err
 
 
 def test_questions_from_a_pipe_give_json_lines_in_order(
@@ -166,7 +177,7 @@ def test_a_reader_that_goes_away_is_no_error(article_settings: Settings) -> None
 def test_full_rebuild_says_only_what_citebot_says(corpus_copy: Settings) -> None:
     result = run_console_script(corpus_copy, "index", "--full")
     assert result.returncode == 0, result.stderr
-    assert "Indexed 1 documents: 1 added" in result.stdout
+    assert "Indexed 1 document: 1 added" in result.stdout
     for noise in ("DEBUG", "INFO", "WARNING:", "Traceback"):  # libraries' logging and warnings stay quiet
         assert noise not in result.stderr, result.stderr
 

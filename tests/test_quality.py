@@ -33,7 +33,7 @@ def test_first_passage_answers_most_questions(results: list[Outcome]) -> None:
 def test_threshold_balances_answering_and_flagging(results: list[Outcome], article_retriever: Retriever) -> None:
     right, answerable, flagged, unanswerable = tally(results, article_retriever.settings.min_score)
     assert right / answerable >= 0.75
-    assert flagged / unanswerable >= 0.60
+    assert flagged / unanswerable >= 0.70
 
 
 def test_every_off_topic_and_gibberish_question_is_flagged(
@@ -41,6 +41,7 @@ def test_every_off_topic_and_gibberish_question_is_flagged(
 ) -> None:
     kinds = by_kind(results, article_retriever.settings.min_score)
     assert kinds["other topic"] == (11, 11) and kinds["gibberish"] == (6, 6)
+    assert kinds["near miss: a detail the article lacks"][0] >= 6  # 3 without the figure check (answer_kind)
     right, answerable, flagged, _ = tally(results, article_retriever.settings.min_score)
     assert kinds["answerable"] == (right, answerable)
     assert sum(done for kind, (done, _) in kinds.items() if kind != "answerable") == flagged

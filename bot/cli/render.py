@@ -31,6 +31,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
             for hit in answer.hits
         ],
         "index": index_json(answer.index),
+        "notices": list(answer.notices),
     }
 
 

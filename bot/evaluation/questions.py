@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
+from bot.answer_kind import missing_kind
+from bot.models import Hit
 from bot.retriever import Retriever
 
 
@@ -19,6 +21,7 @@ class Outcome:
     answerable: bool
     top_score: float
     top_correct: bool  # for answerable questions: the expected text is in the first passage
+    kind_stated: bool  # the first passage states the kind of answer the question asks for (see answer_kind)
     kind: str  # "answerable", or why the article cannot answer it (other topic, near miss, ...)
 
 
@@ -33,16 +36,26 @@ def outcomes(retriever: Retriever, path: Path) -> list[Outcome]:
     result = []
     for item in answerable:
         top = retriever.ask(item["question"], k=1).hits[0]
-        result.append(Outcome(item["question"], True, top.score, item["expect"] in top.passage.text, "answerable"))
+        correct = item["expect"] in top.passage.text
+        result.append(Outcome(item["question"], True, top.score, correct, _states(item, top), "answerable"))
     for item in unanswerable:
         top = retriever.ask(item["question"], k=1).hits[0]
-        result.append(Outcome(item["question"], False, top.score, False, item.get("why", "unanswerable")))
+        result.append(Outcome(item["question"], False, top.score, False, _states(item, top), item["why"]))
     return result
 
 
+def _states(item: dict[str, str], top: Hit) -> bool:
+    return missing_kind(item["question"], top.passage.text) is None
+
+
 def handled_right(o: Outcome, threshold: float) -> bool:
-    """An answerable question is answered (confidently) with the expected passage first; any other is flagged."""
-    return o.top_correct and o.top_score >= threshold if o.answerable else o.top_score < threshold
+    """An answerable question is answered (confidently) with the expected passage first; any other is flagged.
+
+    As in Retriever.ask, a question is answered when the first passage scores at least `threshold`
+    and states the kind of answer the question asks for.
+    """
+    answered = o.top_score >= threshold and o.kind_stated
+    return o.top_correct and answered if o.answerable else not answered
 
 
 def tally(results: list[Outcome], threshold: float) -> tuple[int, int, int, int]:

@@ -1,0 +1,83 @@
+"""The answer-kind filter: which questions want a figure, and which passages state one."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answer_kind import COUNT, MONEY, YEAR, missing_kind, wanted_kind
+from bot.retriever import Retriever
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How much does one AMRAAM missile cost?", MONEY),
+        ("What is the price of an SM-6?", MONEY),
+        ("How much is Japan's defense budget in dollars?", MONEY),
+        ("How much does the US contribute to NATO?", MONEY),
+        ("How many US troops are stationed in Japan?", COUNT),
+        ("how old is Pete Hegseth", COUNT),
+        ("What percentage of the budget goes to missiles?", COUNT),
+        ("In which year was the alliance signed?", YEAR),
+        ("Who did Hegseth meet in Tokyo?", None),
+        ("Is Japan increasing its defense budget?", None),  # yes or no: no figure needed
+        ("Does cost matter to the allies?", None),
+        ("How much did the alliance matter to him?", None),  # "how much" alone is too vague to hold back
+    ],
+)
+def test_wanted_kind(question: str, kind: object) -> None:
+    assert wanted_kind(question) is kind
+
+
+@pytest.mark.parametrize(
+    ("text", "stated"),
+    [
+        ("Japan hosts 50,000 US military personnel.", True),
+        ("Fifty thousand troops are based there.", True),
+        ("Hegseth, a 44-year-old veteran, spoke first.", True),
+        ("Dozens of ships took part.", True),
+        ("They agreed to produce SM-6 and F-35 parts for the 80th anniversary.", False),
+        ("Japan is doubling its military spending.", False),
+    ],
+)
+def test_count_stated(text: str, stated: bool) -> None:
+    assert COUNT.stated_in(text) is stated
+
+
+@pytest.mark.parametrize(
+    ("text", "stated"),
+    [
+        ("Each missile costs $1.2 million.", True),
+        ("The budget is 8.7 trillion yen.", True),
+        ("a contract worth USD 450m", True),
+        ("They bought 400 missiles.", False),  # a number, but no money
+        ("Japan hosts 50,000 US military personnel.", False),
+    ],
+)
+def test_money_stated(text: str, stated: bool) -> None:
+    assert MONEY.stated_in(text) is stated
+
+
+def test_year_stated() -> None:
+    assert YEAR.stated_in("The treaty was signed in 1960.") and YEAR.stated_in("announced last year")
+    assert not YEAR.stated_in("It has 2,000 staff and an F-2022 designation.")
+
+
+def test_missing_kind_only_when_wanted_and_absent() -> None:
+    assert missing_kind("How many troops?", "There are 50,000 troops.") is None
+    assert missing_kind("How many troops?", "There are many troops.") is COUNT
+    assert missing_kind("Who met?", "There are many troops.") is None
+
+
+def test_passage_on_the_subject_without_the_figure_is_not_an_answer(article_retriever: Retriever) -> None:
+    """The AMRAAM paragraph is the nearest passage and scores above the threshold, but states no price."""
+    answer = article_retriever.ask("How much does one AMRAAM missile cost?")
+    assert "AMRAAM" in answer.hits[0].passage.text
+    assert answer.hits[0].score >= article_retriever.settings.min_score
+    assert not answer.answered
+    assert "The question asks for an amount of money; the best passage states none." in answer.notices
+
+
+def test_passage_with_the_figure_is_an_answer(article_retriever: Retriever) -> None:
+    answer = article_retriever.ask("How many US troops are stationed in Japan?")
+    assert answer.answered and "50,000" in answer.hits[0].passage.text and not answer.notices
