@@ -1,9 +1,12 @@
 """Calibrate and check the confidence threshold on the seed article's question set.
 
 Run: .venv/bin/python bench/article_questions.py [--mode hybrid]
+     .venv/bin/python bench/article_questions.py --corpus tests/data/heldout/corpus \
+         --questions tests/data/heldout/questions.json
 Prints the score of each question; per threshold, how many answerable questions are answered
 right at rank 1 and how many unanswerable ones are flagged; and at the configured threshold,
-how many of each kind of question (off-topic, gibberish, near misses...) are handled right.
+how many of each kind of question (off-topic, gibberish, near misses...) are handled right;
+and a leave-one-out estimate: each question judged at the threshold best for all the others.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from bot.evaluation.questions import best_threshold, by_kind, outcomes, tally
+from bot.evaluation.questions import best_threshold, by_kind, leave_one_out, outcomes, tally
 from bot.indexer import build_index
 from bot.retriever import Retriever
 from bot.settings import Settings
@@ -25,9 +28,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--mode", default="hybrid", choices=("dense", "bm25", "hybrid"))
     parser.add_argument("--questions", type=Path, default=REPO / "tests" / "data" / "article_questions.json")
+    parser.add_argument("--corpus", type=Path, default=REPO / "corpus", help="documents the questions are about")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        shutil.copytree(REPO / "corpus", Path(tmp) / "corpus")
+        shutil.copytree(args.corpus, Path(tmp) / "corpus")
         settings = Settings.from_env().with_values(  # CITEBOT_* settings apply, e.g. CITEBOT_PASSAGE_TOKENS
             {"corpus_dir": Path(tmp) / "corpus", "index_dir": Path(tmp) / "index", "mode": args.mode}
         )
@@ -45,6 +49,11 @@ def main() -> None:
             f"{flagged:>3}/{unanswerable} ({flagged / unanswerable:.0%})"
         )
     print(f"best balanced threshold: {best:.3f}")
+    right, answerable, flagged, unanswerable = leave_one_out(results)
+    print(
+        f"leave-one-out (each question at the threshold best for the others): {right}/{answerable} answered "
+        f"right, {flagged}/{unanswerable} flagged"
+    )
     threshold = settings.min_score
     print(f"\nat the configured threshold {threshold}:")
     for kind, (right, total) in by_kind(results, threshold).items():
