@@ -37,3 +37,7 @@ class ModelError(CitebotError):
 
 class ConfigError(CitebotError):
     """A setting is missing or invalid (e.g. no Discord token)."""
+
+
+class QuestionSetError(CitebotError):
+    """A question set for calibration is missing or malformed."""

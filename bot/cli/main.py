@@ -22,6 +22,7 @@ COMMANDS = {
     "info": "bot.cli.info",
     "discord": "bot.cli.discord",
     "eval": "bot.cli.evaluate",
+    "calibrate": "bot.cli.calibrate",
 }
 
 
@@ -105,6 +106,18 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="keep the corpus and index here (reused incrementally by the next run)",
     )
+    calibrate = sub.add_parser(
+        "calibrate",
+        help="choose the confidence threshold from a question set",
+        description="Ask a set of questions (some answerable, with the text expected first; some not) and report "
+        "how many each threshold handles right, the best one (CITEBOT_MIN_SCORE) and every miss. "
+        "See tests/data/article_questions.json for the format.",
+    )
+    calibrate.add_argument("questions", type=Path, metavar="QUESTIONS.json")
+    calibrate.add_argument("--json", action="store_true", help="print one JSON object")
+    calibrate.add_argument(
+        "--mode", choices=("dense", "bm25", "hybrid"), help="retrieval mode (CITEBOT_MODE, default hybrid)"
+    )
     return parser
 
 
@@ -115,7 +128,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         "index_dir": args.index,
         "model": args.model,
         "top_k": getattr(args, "k", None) if args.command == "ask" else None,
-        "mode": getattr(args, "mode", None) if args.command == "ask" else None,
+        "mode": getattr(args, "mode", None) if args.command in ("ask", "calibrate") else None,
     }
     return Settings.from_env().with_values(overrides)
 

@@ -1,0 +1,95 @@
+"""`citebot calibrate`: the threshold chosen from a question set, its report, and bad sets refused."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.evaluation.questions import outcomes, tally
+from bot.retriever import Retriever
+from bot.settings import Settings
+from tests.test_cli import cli
+
+QUESTIONS = Path(__file__).parent / "data" / "article_questions.json"
+
+
+def write(tmp_path: Path, data: object) -> Path:
+    path = tmp_path / "questions.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def test_json_report_agrees_with_the_tally(
+    article_settings: Settings, article_retriever: Retriever, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli(article_settings, "calibrate", "--json", str(QUESTIONS)) == 0
+    report = json.loads(capsys.readouterr().out)
+    results = outcomes(article_retriever, QUESTIONS)
+    configured = report["configured"]
+    right, answerable, flagged, unanswerable = tally(results, configured["threshold"])
+    assert (configured["answered_right"], configured["flagged"]) == (right, flagged)
+    assert (answerable, unanswerable) == (46, 37)
+    assert len(report["missed"]) == answerable - right + unanswerable - flagged
+    assert sum(kind["total"] for kind in report["by_kind"].values()) == answerable + unanswerable
+    best = report["best"]
+    assert best["balanced_accuracy"] >= configured["balanced_accuracy"]
+    assert any(row["threshold"] == best["threshold"] for row in report["thresholds"])
+    loo = report["leave_one_out"]
+    assert (loo["answerable"], loo["unanswerable"]) == (46, 37)
+    assert 0 < loo["answered_right"] <= 46 and 0 < loo["flagged"] <= 37
+
+
+def test_readable_report_lists_each_miss_and_why(
+    article_settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(
+        tmp_path,
+        {
+            "answerable": [
+                {"question": "Who did Hegseth meet in Tokyo?", "expect": "Gen Nakatani"},
+                {"question": "Who did Hegseth meet in Tokyo, again?", "expect": "Iwo Jima"},  # the wrong passage
+            ],
+            "unanswerable": [
+                {"question": "How do I make a sourdough starter?", "why": "other topic"},
+                {"question": "How much does one AMRAAM missile cost?", "why": "near miss"},
+            ],
+        },
+    )
+    assert cli(article_settings, "calibrate", str(path)) == 0
+    out = capsys.readouterr().out
+    assert "2 answerable and 2 unanswerable questions, hybrid retrieval." in out
+    assert "(configured)" in out and "(best balance)" in out and "leave-one-out" in out
+    assert "wrong passage (paragraph 1 of hegseth-japan-alliance.txt first, score 0.6" in out
+    assert "Who did Hegseth meet in Tokyo, again?" in out
+    assert "AMRAAM" not in out.split("Missed at the configured threshold:")[1]  # flagged: it states no price
+    assert "  other topic" in out and "  near miss" in out
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "There is no question set at"),
+        ("{not json", "is not valid JSON (line 1"),
+        ([], 'must be an object with lists "answerable" and "unanswerable"'),
+        ({"answerable": [{"question": "Who?"}], "unanswerable": []}, "answerable question 1 in"),
+        ({"answerable": [{"question": "Who?", "expect": "x"}], "unanswerable": []}, "at least one answerable and one"),
+        (
+            {"answerable": [{"question": "  ", "expect": "x"}], "unanswerable": [{"question": "Why?"}]},
+            "answerable question 1: The question is empty",
+        ),
+    ],
+)
+def test_an_unusable_question_set_is_one_clear_line(
+    article_settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str], content: object, message: str
+) -> None:
+    path = tmp_path / "questions.json"
+    if isinstance(content, str):
+        path.write_text(content, encoding="utf-8")
+    elif content is not None:
+        path = write(tmp_path, content)
+    assert cli(article_settings, "calibrate", str(path)) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.startswith("error: ") and message in captured.err
+    assert "Traceback" not in captured.err and len(captured.err.strip().splitlines()) == 1
