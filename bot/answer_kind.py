@@ -21,11 +21,30 @@ _NUMBER_WORDS = (
 )
 # A figure standing on its own: "50,000", "3.5", "$40", "44-year-old" (not "SM-6", "F-35", "80th" or "G7").
 _FIGURE = r"(?<![\w-])\d[\d,]*(?:\.\d+)?(?!\w|\.\d)"
-_NUMBER = re.compile(rf"{_FIGURE}|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE)
+_QUANTITY = rf"(?:{_FIGURE}|\b(?:{_NUMBER_WORDS})\b)"  # a figure or a number in words
 _SCALE = r"(?:\s*(?:k|m|bn|mn|million|billion|trillion)\b)?"
 _CURRENCY_WORDS = r"dollars?|euros?|pounds?|yen|yuan|won|rupees?|francs?|usd|eur|gbp|jpy|cny|cents?"
+_DECADES = r"\d0s|twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties"
+
+_NUMBER = re.compile(_QUANTITY, re.IGNORECASE)
 _MONEY = re.compile(
-    rf"[$€£¥₩]\s?\d|\b(?:usd|us\$|eur|gbp|jpy)\s?\d|{_FIGURE}{_SCALE}\s*(?:{_CURRENCY_WORDS})\b",
+    "|".join(
+        (
+            r"[$€£¥₩]\s?\d",  # $40, € 3
+            r"\b(?:usd|us\$|eur|gbp|jpy)\s?\d",  # USD 450m
+            rf"{_QUANTITY}{_SCALE}\s*(?:{_CURRENCY_WORDS})\b",  # 8.7 trillion yen, several hundred million dollars
+        )
+    ),
+    re.IGNORECASE,
+)
+_AGE = re.compile(
+    "|".join(
+        (
+            rf"\b(?:aged?|ages|age of)\s+(?:between\s+)?{_QUANTITY}",  # aged 19 to 35, mean age 61
+            rf"{_FIGURE}[\s-]*(?:years?|yrs?)[\s-]*old\b",  # 44-year-old, 60 years old
+            rf"\bin (?:his|her|their) (?:{_DECADES})\b",  # in his forties
+        )
+    ),
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"(?<![\w-])(?:1[5-9]|20)\d\d(?![\w-])|\b(?:last|this|next) year\b", re.IGNORECASE)
@@ -34,6 +53,10 @@ _MONEY_TERMS = (
     r"cost|costs|price|priced|pay|paid|pays|spend|spends|spent|worth|budget|dollars?|euros?|yen|money|"
     r"fund|funds|funding|contribute|contributes|afford|charge|charges|fee|fees|salary|earn|earns"
 )
+_MONEY_QUESTION = (
+    rf"\bhow much\b.*\b(?:{_MONEY_TERMS})\b|\bwhat\b.*\b(?:price|cost|costs)\b|\bin (?:{_CURRENCY_WORDS})\b"
+)
+_AGE_QUESTION = r"\bhow old\b|\bwhat (?:is|was|were|are) (?:the |their |his |her )?(?:mean |average )?ages?\b"
 
 
 @dataclass(frozen=True)
@@ -49,18 +72,17 @@ class AnswerKind:
 
 MONEY = AnswerKind("an amount of money", _MONEY)
 COUNT = AnswerKind("a number", _NUMBER)
+AGE = AnswerKind("an age", _AGE)
 YEAR = AnswerKind("a year", _YEAR)
 
-_RULES: tuple[tuple[re.Pattern[str], AnswerKind], ...] = (
-    (
-        re.compile(
-            rf"\bhow much\b.*\b(?:{_MONEY_TERMS})\b|\bwhat\b.*\b(?:price|cost|costs)\b|\bin (?:{_CURRENCY_WORDS})\b",
-            re.IGNORECASE,
-        ),
-        MONEY,
-    ),
-    (re.compile(r"\bhow (?:many|old)\b|\bwhat (?:percentage|percent|proportion)\b", re.IGNORECASE), COUNT),
-    (re.compile(r"\b(?:what|which) year\b", re.IGNORECASE), YEAR),
+_RULES: tuple[tuple[re.Pattern[str], AnswerKind], ...] = tuple(
+    (re.compile(rule, re.IGNORECASE), kind)
+    for rule, kind in (
+        (_MONEY_QUESTION, MONEY),
+        (_AGE_QUESTION, AGE),
+        (r"\bhow many\b|\bwhat (?:percentage|percent|proportion)\b", COUNT),
+        (r"\b(?:what|which) year\b", YEAR),
+    )
 )
 
 

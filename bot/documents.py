@@ -19,6 +19,7 @@ _HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$")
 # A kicker is a short label above a headline, such as "Additional Coverage:" or "UPDATE -".
 _KICKER = re.compile(r"^[^.!?]{1,40}[:\-–—|]$")
 _MAX_TITLE = 200
+_SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)]?\s+[A-Z]")
 
 
 def document_id(path: Path, root: Path) -> str:
@@ -99,9 +100,14 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str]:
 
 
 def find_title(body: str) -> tuple[str | None, int]:
-    """The first heading or headline line (kickers skipped) and the offset where content starts after it."""
+    """The first heading or headline line (kickers skipped) and the offset where content starts after it.
+
+    A headline is a short line that does not end like a sentence, or one sentence ending in a
+    period that stands alone as a paragraph above the text (as titles of papers do).
+    """
     offset = 0
-    for line in body.split("\n"):
+    lines = body.split("\n")
+    for number, line in enumerate(lines):
         stripped = line.strip()
         end = offset + len(line)
         offset = end + 1
@@ -114,5 +120,19 @@ def find_title(body: str) -> tuple[str | None, int]:
             continue
         if len(stripped) <= _MAX_TITLE and not stripped.endswith((".", "?", "!", ",", ";")):
             return stripped, end
+        if _is_title_sentence(stripped, lines[number + 1 :]):
+            return stripped.removesuffix("."), end
         return None, 0
     return None, 0
+
+
+def _is_title_sentence(line: str, rest: list[str]) -> bool:
+    """One short sentence ending in a period, then a blank line, then more text."""
+    return (
+        len(line) <= _MAX_TITLE
+        and line.endswith(".")
+        and not _SENTENCE_BREAK.search(line[:-1])
+        and bool(rest)
+        and not rest[0].strip()
+        and any(later.strip() for later in rest)
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answer_kind import COUNT, MONEY, YEAR, missing_kind, wanted_kind
+from bot.answer_kind import AGE, COUNT, MONEY, YEAR, missing_kind, wanted_kind
 from bot.retriever import Retriever
 
 
@@ -16,7 +16,8 @@ from bot.retriever import Retriever
         ("How much is Japan's defense budget in dollars?", MONEY),
         ("How much does the US contribute to NATO?", MONEY),
         ("How many US troops are stationed in Japan?", COUNT),
-        ("how old is Pete Hegseth", COUNT),
+        ("how old is Pete Hegseth", AGE),
+        ("What was the mean age of the patients?", AGE),
         ("What percentage of the budget goes to missiles?", COUNT),
         ("In which year was the alliance signed?", YEAR),
         ("Who did Hegseth meet in Tokyo?", None),
@@ -50,12 +51,28 @@ def test_count_stated(text: str, stated: bool) -> None:
         ("Each missile costs $1.2 million.", True),
         ("The budget is 8.7 trillion yen.", True),
         ("a contract worth USD 450m", True),
+        ("Haiti could raise several hundred million dollars by issuing bonds.", True),
+        ("It cost them two million euros.", True),
         ("They bought 400 missiles.", False),  # a number, but no money
         ("Japan hosts 50,000 US military personnel.", False),
     ],
 )
 def test_money_stated(text: str, stated: bool) -> None:
     assert MONEY.stated_in(text) is stated
+
+
+@pytest.mark.parametrize(
+    ("text", "stated"),
+    [
+        ("Hegseth, a 44-year-old veteran, spoke first.", True),
+        ("The riders, aged 19 to 35, kept food diaries.", True),
+        ("Patients were 60 years old on average; mean age 61.", True),
+        ("He is in his forties.", True),
+        ("The eight riders trained for 12 hours a week.", False),  # numbers, but no age
+    ],
+)
+def test_age_stated(text: str, stated: bool) -> None:
+    assert AGE.stated_in(text) is stated
 
 
 def test_year_stated() -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bot.documents import corpus_files, find_title, parse_document, read_document
 from tests.conftest import ARTICLE, ARTICLE_TITLE
 
@@ -40,6 +42,23 @@ def test_source_url_in_front_matter_is_the_url() -> None:
 
 def test_markdown_heading_is_the_title() -> None:
     assert find_title("\n# Release notes #\n\nText.") == ("Release notes", len("\n# Release notes #"))
+
+
+def test_a_one_sentence_line_above_a_blank_line_is_the_title() -> None:
+    body = "Primary care among women released from jails.\n\nWe studied 511 women. They were followed up."
+    assert find_title(body) == ("Primary care among women released from jails", body.index("\n"))
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Two sentences here. Not a title.\n\nBody text.",
+        "A single sentence with nothing after it.\n\n",
+        "An opening sentence.\nThe paragraph goes on.\n\nMore.",
+    ],
+)
+def test_prose_is_not_a_title(body: str) -> None:
+    assert find_title(body) == (None, 0)
 
 
 def test_no_title_line_falls_back_to_the_file_name() -> None:
