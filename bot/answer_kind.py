@@ -17,44 +17,51 @@ from dataclasses import dataclass
 _NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
     r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
-    r"hundreds?|thousands?|millions?|billions?|trillions?|dozens?|half|both|a pair|a couple"
+    r"hundreds?|thousands?|millions?|billions?|trillions?|dozens?|half|both|twice|several|a pair|a couple"
 )
-# A figure standing on its own: "50,000", "3.5", "$40", "44-year-old" (not "SM-6", "F-35", "80th" or "G7").
-_FIGURE = r"(?<![\w-])\d[\d,]*(?:\.\d+)?(?!\w|\.\d)"
+# A figure standing on its own: "50,000", "3.5", "$40", "44-year-old", "3bn", "5k" (not "SM-6", "F-35",
+# "80th" or "G7").
+_FIGURE = r"(?<![\w-])\d[\d,]*(?:\.\d+)?(?:(?:k|m|bn|mn)\b|(?!\w|\.\d))"
 _QUANTITY = rf"(?:{_FIGURE}|\b(?:{_NUMBER_WORDS})\b)"  # a figure or a number in words
-_SCALE = r"(?:\s*(?:k|m|bn|mn|million|billion|trillion)\b)?"
-_CURRENCY_WORDS = r"dollars?|euros?|pounds?|yen|yuan|won|rupees?|francs?|usd|eur|gbp|jpy|cny|cents?"
+_SCALE = r"(?:\s*(?:million|billion|trillion)\b)?"
+_SYMBOLS = "$€£¥₩₹"
+_CURRENCY_CODES = r"usd|us\$|eur|gbp|jpy|cny|chf|inr|rs\.?"
+_CURRENCY_WORDS = rf"dollars?|euros?|yen|yuan|rupees?|francs?|cents?|sterling|{_CURRENCY_CODES}"
 _DECADES = r"\d0s|twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties"
+_YEARS = r"(?<![\w-])(?:1[5-9]|20)\d\d(?:s\b|(?!\w)(?!-(?!\d)))|\b(?:last|this|next) year\b"  # 1945, 1990s, 1939-45
 
-_NUMBER = re.compile(_QUANTITY, re.IGNORECASE)
-_MONEY = re.compile(
-    "|".join(
-        (
-            r"[$€£¥₩]\s?\d",  # $40, € 3
-            r"\b(?:usd|us\$|eur|gbp|jpy)\s?\d",  # USD 450m
-            rf"{_QUANTITY}{_SCALE}\s*(?:{_CURRENCY_WORDS})\b",  # 8.7 trillion yen, several hundred million dollars
-        )
-    ),
-    re.IGNORECASE,
-)
-_AGE = re.compile(
-    "|".join(
-        (
-            rf"\b(?:aged?|ages|age of)\s+(?:between\s+)?{_QUANTITY}",  # aged 19 to 35, mean age 61
-            rf"{_FIGURE}[\s-]*(?:years?|yrs?)[\s-]*old\b",  # 44-year-old, 60 years old
-            rf"\bin (?:his|her|their) (?:{_DECADES})\b",  # in his forties
-        )
-    ),
-    re.IGNORECASE,
-)
-_YEAR = re.compile(r"(?<![\w-])(?:1[5-9]|20)\d\d(?![\w-])|\b(?:last|this|next) year\b", re.IGNORECASE)
 
+def _either(*patterns: str) -> re.Pattern[str]:
+    return re.compile("|".join(patterns), re.IGNORECASE)
+
+
+_NUMBER = _either(_QUANTITY)
+_MONEY = _either(
+    rf"[{_SYMBOLS}]\s?\d",  # $40, € 3
+    rf"\d[\d,.]*\s?[{_SYMBOLS}]",  # 5€
+    rf"\b(?:{_CURRENCY_CODES})\s?\d",  # USD 450m, Rs 500
+    rf"{_QUANTITY}{_SCALE}\s*(?:{_CURRENCY_WORDS})\b",  # 8.7 trillion yen, several hundred million dollars
+    rf"\b(?:costs?|costing|cost them|priced at|worth)\s+(?:about |around |nearly |over |some |roughly )?{_QUANTITY}",
+)
+_AGE = _either(
+    rf"\b(?:aged?|ages)\b(?:\s+(?:of|was|is|were|range|between|from))*\s*:?\s*{_QUANTITY}",  # mean age was 61
+    rf"{_FIGURE}[\s-]*(?:years?|yrs?)\b",  # 44-year-old, 60 years old, a 70-year alliance
+    r"[A-Z][a-z]+,\s*\d{1,3},",  # Pete Hegseth, 44, said
+    rf"\bin (?:his|her|their) (?:{_DECADES})\b",  # in his forties
+    _YEARS,  # founded in 1960
+)
+_YEAR = _either(_YEARS)
+
+_NOT_MONEY = r"(?!\s+(?:time|effort|attention|of|more|longer|further|better|worse)\b)"
 _MONEY_TERMS = (
-    r"cost|costs|price|priced|pay|paid|pays|spend|spends|spent|worth|budget|dollars?|euros?|yen|money|"
-    r"fund|funds|funding|contribute|contributes|afford|charge|charges|fee|fees|salary|earn|earns"
+    r"cost|costs|price|priced|pay(?!\s+attention)|paid|pays|spend|spends|spent|worth|budget|money|fund|funds|"
+    r"funding|contribute|contributes|afford|charge|charges|fee|fees|salary|earn|earns"
 )
 _MONEY_QUESTION = (
-    rf"\bhow much\b.*\b(?:{_MONEY_TERMS})\b|\bwhat\b.*\b(?:price|cost|costs)\b|\bin (?:{_CURRENCY_WORDS})\b"
+    rf"\bhow much\b{_NOT_MONEY}.*\b(?:{_MONEY_TERMS})\b"  # How much does one AMRAAM missile cost?
+    r"|\bwhat (?:is|was|are|were|will be) the (?:\w+ )?(?:price|cost)s? (?:of|for|to)\b"  # What is the price of...?
+    r"|\bwhat (?:does|did|do|will|would)\b.*\bcost\W*$"  # What does an SM-6 cost?
+    r"|\bin (?:dollars|euros|yen|yuan|rupees|usd|eur|gbp|jpy)\b"  # ... in dollars?
 )
 _AGE_QUESTION = r"\bhow old\b|\bwhat (?:is|was|were|are) (?:the |their |his |her )?(?:mean |average )?ages?\b"
 
@@ -75,14 +82,11 @@ COUNT = AnswerKind("a number", _NUMBER)
 AGE = AnswerKind("an age", _AGE)
 YEAR = AnswerKind("a year", _YEAR)
 
-_RULES: tuple[tuple[re.Pattern[str], AnswerKind], ...] = tuple(
-    (re.compile(rule, re.IGNORECASE), kind)
-    for rule, kind in (
-        (_MONEY_QUESTION, MONEY),
-        (_AGE_QUESTION, AGE),
-        (r"\bhow many\b|\bwhat (?:percentage|percent|proportion)\b", COUNT),
-        (r"\b(?:what|which) year\b", YEAR),
-    )
+_RULES: tuple[tuple[re.Pattern[str], AnswerKind], ...] = (
+    (_either(_MONEY_QUESTION), MONEY),
+    (_either(_AGE_QUESTION), AGE),
+    (_either(r"\bhow many\b", r"\bwhat (?:percentage|percent|proportion)\b"), COUNT),
+    (_either(r"\b(?:what|which) year\b"), YEAR),
 )
 
 

@@ -102,8 +102,9 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str]:
 def find_title(body: str) -> tuple[str | None, int]:
     """The first heading or headline line (kickers skipped) and the offset where content starts after it.
 
-    A headline is a short line that does not end like a sentence, or one sentence ending in a
-    period that stands alone as a paragraph above the text (as titles of papers do).
+    A headline is a short line that does not end like a sentence. One sentence ending in a period
+    that stands alone as a paragraph above the text (as titles of papers do) is the title too,
+    but as it may as well be an opening sentence, it stays in the content (offset 0).
     """
     offset = 0
     lines = body.split("\n")
@@ -121,7 +122,7 @@ def find_title(body: str) -> tuple[str | None, int]:
         if len(stripped) <= _MAX_TITLE and not stripped.endswith((".", "?", "!", ",", ";")):
             return stripped, end
         if _is_title_sentence(stripped, lines[number + 1 :]):
-            return stripped.removesuffix("."), end
+            return stripped.removesuffix("."), 0
         return None, 0
     return None, 0
 

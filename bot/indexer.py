@@ -198,6 +198,9 @@ def _load_previous(settings: Settings, notify: Notify) -> _Previous | None:
         ):
             notify("note: the passage settings changed; re-embedding every document.")
             return None
+        if manifest.splitter.get("rules", 1) != SplitSettings.rules:
+            notify("note: this version of citebot cuts passages differently; re-embedding every document.")
+            return None
         return _Previous(build, manifest, read_passages(build, manifest.passages), Vectors.load(build))
     except IndexMissing:
         return None

@@ -20,7 +20,7 @@ class DocumentInfo:
 class Document:
     """A loaded document: `text` is the body that passage offsets point into.
 
-    Passages start at `content_start`, after a headline that became the title.
+    Passages start at `content_start`, after a headline that became the title (0 when none did).
     """
 
     info: DocumentInfo

@@ -1,7 +1,10 @@
 """Splitting documents into passages that respect paragraphs and sentences.
 
-A passage never crosses a paragraph and never exceeds the model's word-piece limit:
-counts come from the model's own tokenizer, so nothing is silently truncated.
+A passage never crosses a paragraph, except that a heading (one short line that does not end
+like a sentence, or the document's title) opens the passage below it instead of standing
+alone: alone, a line like a paper's title is topical enough to outrank the text that answers.
+No passage exceeds the model's word-piece limit: counts come from the model's own tokenizer,
+so nothing is silently truncated.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from bot.models import Document, Passage
 TokenSpans = Callable[[str], list[tuple[int, int]]]
 
 SPECIAL_TOKENS = 2  # [CLS] and [SEP]
+HEADING_TOKENS = 24  # a one-line paragraph of at most this many word pieces is a heading
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _LINE = re.compile(r"\n")
@@ -30,6 +34,7 @@ class SplitSettings:
     max_tokens: int = 256
     target_tokens: int = 128
     overlap_sentences: int = 1
+    rules: int = 2  # the version of the cutting rules (2: headings open the passage below them)
 
 
 def paragraph_spans(text: str, start: int = 0) -> list[tuple[int, int]]:
@@ -94,29 +99,58 @@ class _TokenCounter:
 
 
 def split_document(document: Document, settings: SplitSettings, token_spans: TokenSpans) -> list[Passage]:
-    """Cut a document into passages: within paragraphs, at sentence bounds, overlapping by whole sentences."""
+    """Cut a document into passages: within paragraphs, at sentence bounds, overlapping by whole sentences.
+
+    A passage's `paragraph` is the (1-based) paragraph it starts in.
+    """
     budget = settings.max_tokens - SPECIAL_TOKENS
     target = max(1, min(settings.target_tokens, budget))
     passages: list[Passage] = []
-    for number, (p_start, p_end) in enumerate(paragraph_spans(document.text, document.content_start), start=1):
-        counter = _TokenCounter(document.text, p_start, p_end, token_spans)
-        units = [
+    paragraphs = paragraph_spans(document.text, document.content_start)
+    headings: list[tuple[int, int]] = []  # heading paragraphs waiting to open the next passage
+    for number, (p_start, p_end) in enumerate(paragraphs, start=1):
+        start = headings[0][0] if headings else p_start
+        counter = _TokenCounter(document.text, start, p_end, token_spans)
+        if number < len(paragraphs) and _is_heading(document, p_start, p_end, counter):
+            headings.append((p_start, p_end))
+            continue
+        units = headings + [
             piece
             for sentence in sentence_spans(document.text, p_start, p_end)
             for piece in counter.cut(*sentence, budget)
         ]
-        for start, end in _windows(units, counter, target, settings.overlap_sentences):
+        first_number = number - len(headings)
+        headings = []
+        for w_start, w_end in _windows(units, counter, target, settings.overlap_sentences):
             passages.append(
                 Passage(
                     id=f"{document.id}#{len(passages) + 1}",
                     doc_id=document.id,
-                    paragraph=number,
-                    start=start,
-                    end=end,
-                    text=document.text[start:end],
+                    paragraph=_paragraph_of(w_start, paragraphs, first_number),
+                    start=w_start,
+                    end=w_end,
+                    text=document.text[w_start:w_end],
                 )
             )
     return passages
+
+
+def _is_heading(document: Document, start: int, end: int, counter: _TokenCounter) -> bool:
+    """One short line that does not end like a sentence ("## Results"), or the document's title."""
+    line = document.text[start:end]
+    return (
+        "\n" not in line
+        and counter.count(start, end) <= HEADING_TOKENS
+        and (not line.endswith((".", "!", "?", "…")) or line.removesuffix(".") == document.info.title)
+    )
+
+
+def _paragraph_of(offset: int, paragraphs: list[tuple[int, int]], first: int) -> int:
+    """The 1-based number of the paragraph holding `offset`, searching from paragraph `first`."""
+    number = first
+    while number < len(paragraphs) and paragraphs[number][0] <= offset:
+        number += 1
+    return number
 
 
 def _windows(units: list[tuple[int, int]], counter: _TokenCounter, target: int, overlap: int) -> list[tuple[int, int]]:

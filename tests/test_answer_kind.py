@@ -24,6 +24,21 @@ from bot.retriever import Retriever
         ("Is Japan increasing its defense budget?", None),  # yes or no: no figure needed
         ("Does cost matter to the allies?", None),
         ("How much did the alliance matter to him?", None),  # "how much" alone is too vague to hold back
+        ("What does an SM-6 cost?", MONEY),
+        ("How old is the alliance?", AGE),
+        ("How many times did they meet?", COUNT),
+        ("What year did the war end?", YEAR),
+        # Near money, but not asking for an amount:
+        ("What did Trump demand regarding the cost of US troops in Japan?", None),
+        ("How much time did Hegseth spend on Iwo Jima?", None),
+        ("How much of its budget is Japan spending on the military?", None),
+        ("What are the costs and benefits?", None),
+        ("What was the cost in lives?", None),
+        ("What price did they pay for victory?", None),
+        ("How much effort was spent?", None),
+        ("How much did he pay attention?", None),
+        ("What is the price-to-earnings ratio?", None),
+        ("How much does the baby weigh in pounds?", None),
     ],
 )
 def test_wanted_kind(question: str, kind: object) -> None:
@@ -37,6 +52,9 @@ def test_wanted_kind(question: str, kind: object) -> None:
         ("Fifty thousand troops are based there.", True),
         ("Hegseth, a 44-year-old veteran, spoke first.", True),
         ("Dozens of ships took part.", True),
+        ("A dozen people died.", True),
+        ("The race drew 5k runners and 1.5m viewers.", True),
+        ("They met twice.", True),
         ("They agreed to produce SM-6 and F-35 parts for the 80th anniversary.", False),
         ("Japan is doubling its military spending.", False),
     ],
@@ -53,6 +71,11 @@ def test_count_stated(text: str, stated: bool) -> None:
         ("a contract worth USD 450m", True),
         ("Haiti could raise several hundred million dollars by issuing bonds.", True),
         ("It cost them two million euros.", True),
+        ("They signed a 450m dollar deal.", True),
+        ("Tickets are 5€ or ₹500; CHF 20 in Geneva.", True),
+        ("The upgrade will cost 5 million.", True),
+        ("The 3bn euros plan.", True),
+        ("Both won their matches and the boxer weighs 150 pounds.", False),
         ("They bought 400 missiles.", False),  # a number, but no money
         ("Japan hosts 50,000 US military personnel.", False),
     ],
@@ -67,6 +90,10 @@ def test_money_stated(text: str, stated: bool) -> None:
         ("Hegseth, a 44-year-old veteran, spoke first.", True),
         ("The riders, aged 19 to 35, kept food diaries.", True),
         ("Patients were 60 years old on average; mean age 61.", True),
+        ("Pete Hegseth, 44, said the alliance was strong.", True),
+        ("The mean age was 61.", True),
+        ("age range 20-45", True),
+        ("The alliance was formed in 1960.", True),
         ("He is in his forties.", True),
         ("The eight riders trained for 12 hours a week.", False),  # numbers, but no age
     ],
@@ -77,6 +104,9 @@ def test_age_stated(text: str, stated: bool) -> None:
 
 def test_year_stated() -> None:
     assert YEAR.stated_in("The treaty was signed in 1960.") and YEAR.stated_in("announced last year")
+    assert (
+        YEAR.stated_in("the war of 1939-1945") and YEAR.stated_in("the 2023-24 season") and YEAR.stated_in("the 1990s")
+    )
     assert not YEAR.stated_in("It has 2,000 staff and an F-2022 designation.")
 
 

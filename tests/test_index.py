@@ -148,6 +148,17 @@ def test_changed_embedding_settings_re_embed_everything(
     assert build_index(settings, notify=quiet).unchanged == 1  # and the next refresh reuses it all
 
 
+def test_an_index_cut_by_older_rules_is_re_embedded(corpus_copy: Settings) -> None:
+    path = current_build(corpus_copy.index_dir) / MANIFEST
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    assert raw["splitter"].pop("rules") == 2
+    path.write_text(json.dumps(raw), encoding="utf-8")  # as written before the rules had a version
+    messages: list[str] = []
+    assert build_index(corpus_copy, notify=messages.append).added == 1
+    assert any("cuts passages differently" in m for m in messages)
+    assert read_manifest(current_build(corpus_copy.index_dir)).splitter["rules"] == 2
+
+
 def test_passages_are_read_row_by_row(article_settings: Settings) -> None:
     build = current_build(article_settings.index_dir)
     lines = (build / PASSAGES).read_text(encoding="utf-8").splitlines()

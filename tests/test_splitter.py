@@ -11,8 +11,8 @@ from bot.st_encoder import SentenceTransformerEncoder
 from tests.conftest import reference_encoder
 
 
-def make_document(text: str) -> Document:
-    return Document(DocumentInfo(id="doc.txt", title="A title", source="doc.txt"), text, "hash")
+def make_document(text: str, title: str = "A title") -> Document:
+    return Document(DocumentInfo(id="doc.txt", title=title, source="doc.txt"), text, "hash")
 
 
 def check_passages(document: Document, split: SplitSettings) -> None:
@@ -98,3 +98,26 @@ def test_article_paragraphs_become_passages(encoder: SentenceTransformerEncoder)
     assert [p.paragraph for p in passages] == [1, 2, 3, 4, 5, 6]
     assert passages[0].text.startswith("Tokyo – US Secretary of Defense")
     assert Path(ARTICLE).read_text(encoding="utf-8")[passages[0].start : passages[0].end] == passages[0].text
+
+
+def test_a_heading_opens_the_passage_below_it() -> None:
+    title = "Primary care among women released from jails"
+    text = f"{title}.\n\nWe studied 511 women. They were followed.\n\n## Results\n\nMost had insurance.\n\nThanks."
+    passages = split_document(make_document(text, title), SplitSettings(), reference_encoder().token_spans)
+    assert [(p.paragraph, p.text) for p in passages] == [
+        (1, "Primary care among women released from jails.\n\nWe studied 511 women. They were followed."),
+        (3, "## Results\n\nMost had insurance."),
+        (5, "Thanks."),  # a short sentence is not a heading
+    ]
+    last = split_document(make_document("Body text.\n\nSee also"), SplitSettings(), reference_encoder().token_spans)
+    assert [p.text for p in last] == ["Body text.", "See also"]  # nothing below it to open
+
+
+def test_a_long_one_sentence_lede_stays_its_own_passage() -> None:
+    lede = (
+        "TOKYO (Reuters) - Defense Secretary Pete Hegseth, 44, met Japanese Defense Minister Gen Nakatani"
+        " on Sunday and pledged $3bn to joint missile work."
+    )
+    text = f"{lede}\n\nThe two men spoke for an hour.\n\nThey will meet again."
+    passages = split_document(make_document(text), SplitSettings(), reference_encoder().token_spans)
+    assert [p.text for p in passages] == [lede, "The two men spoke for an hour.", "They will meet again."]
