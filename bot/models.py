@@ -77,3 +77,9 @@ class Answer:
     hits: tuple[Hit, ...]
     index: IndexInfo
     notices: tuple[str, ...] = field(default_factory=tuple)
+    lacks: str | None = None  # why a confident-looking passage is no answer: the figure it does not state
+
+    @property
+    def caveat(self) -> str | None:
+        """How the passages shown must be read when they do not answer: None when they do."""
+        return None if self.answered else "not an answer" if self.lacks else "low confidence"

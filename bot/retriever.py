@@ -98,13 +98,13 @@ class Retriever:
             )
             for i, (row, score) in enumerate(self._distinct(ranking, k), start=1)
         )
-        answered = bool(hits) and hits[0].score >= self.settings.min_score
-        if answered and (kind := missing_kind(text, hits[0].passage.text)):
-            answered = False
-            notices += (f"The question asks for {kind.name}; the best passage states none.",)
+        lacking = missing_kind(text, hits[0].passage.text) if hits else None
+        answered = bool(hits) and is_answered(hits[0].score, self.settings.min_score, lacking is None)
+        # The missing figure is the reason given only when the score alone would have answered.
+        lacks = lacking.name if lacking and hits[0].score >= self.settings.min_score else None
         if self.info.stale and self.info.stale_reason:
             notices += (f"The index may be out of date: {self.info.stale_reason}.",)
-        return Answer(question=text, answered=answered, hits=hits, index=self.info, notices=notices)
+        return Answer(question=text, answered=answered, hits=hits, index=self.info, notices=notices, lacks=lacks)
 
     def rank(self, text: str, query: np.ndarray, depth: int, mode: str) -> Ranking:
         """Candidate passages best first.
@@ -165,6 +165,12 @@ class Retriever:
                 chosen.append((row, score))
                 per_doc[passage.doc_id] += 1
         return chosen
+
+
+def is_answered(score: float, min_score: float, figure_stated: bool) -> bool:
+    """The rule for a confident answer: the first passage scores at least `min_score` and states the
+    figure the question asks for, if it asks for one (bot.answer_kind)."""
+    return score >= min_score and figure_stated
 
 
 def _overlaps(a: Passage, b: Passage) -> bool:

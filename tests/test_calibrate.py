@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from bot.evaluation.questions import outcomes, tally
 from bot.retriever import Retriever
 from bot.settings import Settings
+from tests.conftest import ARTICLE, make_settings
 from tests.test_cli import cli
 
 QUESTIONS = Path(__file__).parent / "data" / "article_questions.json"
@@ -32,7 +34,7 @@ def test_json_report_agrees_with_the_tally(
     assert (configured["answered_right"], configured["flagged"]) == (right, flagged)
     assert (answerable, unanswerable) == (46, 37)
     assert len(report["missed"]) == answerable - right + unanswerable - flagged
-    assert sum(kind["total"] for kind in report["by_kind"].values()) == answerable + unanswerable
+    assert sum(c["total"] for c in report["by_category"].values()) == answerable + unanswerable
     best = report["best"]
     assert best["balanced_accuracy"] >= configured["balanced_accuracy"]
     assert any(row["threshold"] == best["threshold"] for row in report["thresholds"])
@@ -59,11 +61,11 @@ def test_readable_report_lists_each_miss_and_why(
     )
     assert cli(article_settings, "calibrate", str(path)) == 0
     out = capsys.readouterr().out
-    assert "2 answerable and 2 unanswerable questions, hybrid retrieval." in out
-    assert "(configured)" in out and "(best balance)" in out and "leave-one-out" in out
-    assert "wrong passage (paragraph 1 of hegseth-japan-alliance.txt first, score 0.6" in out
+    assert "2 answerable questions and 2 unanswerable, hybrid retrieval; index: 1 document, 6 passages," in out
+    assert "(configured)" in out and "(best)" in out and "leave-one-out" in out
+    assert "wrong passage (paragraph 1 of hegseth-japan-alliance.txt, 0.6" in out
     assert "Who did Hegseth meet in Tokyo, again?" in out
-    assert "AMRAAM" not in out.split("Missed at the configured threshold:")[1]  # flagged: it states no price
+    assert "AMRAAM" not in out.split("Missed at the configured threshold")[1]  # flagged: it states no price
     assert "  other topic" in out and "  near miss" in out
 
 
@@ -73,11 +75,16 @@ def test_readable_report_lists_each_miss_and_why(
         (None, "There is no question set at"),
         ("{not json", "is not valid JSON (line 1"),
         ([], 'must be an object with lists "answerable" and "unanswerable"'),
-        ({"answerable": [{"question": "Who?"}], "unanswerable": []}, "answerable question 1 in"),
+        ({"answerable": [{"question": "Who?"}], "unanswerable": []}, "Answerable question 1 in"),
+        ({"answerable": [{"question": "Who?", "expect": " "}], "unanswerable": []}, 'has an empty "expect"'),
+        (
+            {"answerable": [{"question": "Who?", "expect": "x"}], "unanswerable": [{"question": "who? "}]},
+            'asks "who?" twice',
+        ),
         ({"answerable": [{"question": "Who?", "expect": "x"}], "unanswerable": []}, "at least one answerable and one"),
         (
             {"answerable": [{"question": "  ", "expect": "x"}], "unanswerable": [{"question": "Why?"}]},
-            "answerable question 1: The question is empty",
+            "Answerable question 1 in",
         ),
     ],
 )
@@ -93,3 +100,27 @@ def test_an_unusable_question_set_is_one_clear_line(
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err.startswith("error: ") and message in captured.err
     assert "Traceback" not in captured.err and len(captured.err.strip().splitlines()) == 1
+
+
+def test_a_bad_set_is_refused_before_any_index_is_built(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    settings = make_settings(tmp_path)
+    shutil.copytree(ARTICLE.parent, settings.corpus_dir)
+    assert cli(settings, "calibrate", str(tmp_path / "missing.json")) == 1
+    assert "There is no question set at" in capsys.readouterr().err
+    assert not settings.index_dir.exists()
+
+
+def test_an_expected_text_found_nowhere_is_warned_about(
+    article_settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(
+        tmp_path,
+        {
+            "answerable": [{"question": "What role does Japan play?", "expect": "Japan's crucial role"}],  # ' not ’
+            "unanswerable": [{"question": "Who painted the Mona Lisa?"}],
+        },
+    )
+    assert cli(article_settings, "calibrate", str(path)) == 0
+    err = capsys.readouterr().err
+    assert "warning: the expected text of answerable question 1 is in no passage" in err
+    assert "note: with fewer than 10 questions on a side" in err

@@ -5,16 +5,16 @@ from __future__ import annotations
 from bot.evaluation.questions import Outcome, best_threshold, handled_right, leave_one_out, tally
 
 
-def outcome(score: float, answerable: bool, correct: bool = True, kind_stated: bool = True) -> Outcome:
-    return Outcome("q", answerable, score, correct and answerable, kind_stated, "answerable" if answerable else "x")
+def outcome(score: float, answerable: bool, correct: bool = True, figure_stated: bool = True) -> Outcome:
+    return Outcome("q", answerable, score, correct and answerable, figure_stated, "answerable" if answerable else "x")
 
 
 def test_handled_right_needs_score_and_figure() -> None:
     assert handled_right(outcome(0.5, True), 0.4)
     assert not handled_right(outcome(0.3, True), 0.4)
     assert not handled_right(outcome(0.5, True, correct=False), 0.4)
-    assert not handled_right(outcome(0.5, True, kind_stated=False), 0.4)
-    assert handled_right(outcome(0.5, False, kind_stated=False), 0.4)  # flagged for lacking the figure
+    assert not handled_right(outcome(0.5, True, figure_stated=False), 0.4)
+    assert handled_right(outcome(0.5, False, figure_stated=False), 0.4)  # flagged for lacking the figure
     assert not handled_right(outcome(0.5, False), 0.4)
 
 

@@ -31,8 +31,9 @@ def test_ask_readable(article_settings: Settings, capsys: pytest.CaptureFixture[
 def test_ask_json_matches_design(article_settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli(article_settings, "ask", "-k", "2", "--json", "Who did Hegseth meet in Tokyo?") == 0
     result = json.loads(capsys.readouterr().out)
-    assert set(result) == {"question", "answered", "results", "index", "notices"}
+    assert set(result) == {"question", "answered", "results", "index", "notices", "lacks"}
     assert result["answered"] is True and len(result["results"]) == 2 and result["notices"] == []
+    assert result["lacks"] is None
     top = result["results"][0]
     assert set(top) == {"rank", "score", "text", "highlight", "document", "paragraph", "start", "end"}
     assert set(top["document"]) == {"id", "title", "source", "url", "date"}
@@ -44,12 +45,15 @@ def test_ask_json_matches_design(article_settings: Settings, capsys: pytest.Capt
 def test_json_says_why_a_near_miss_is_not_answered(
     article_settings: Settings, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert cli(article_settings, "ask", "--json", "How much does one AMRAAM missile cost?") == 0
-    captured = capsys.readouterr()
-    result = json.loads(captured.out)
+    question = "How much does one AMRAAM missile cost?"
+    assert cli(article_settings, "ask", "--json", question) == 0
+    result = json.loads(capsys.readouterr().out)
     assert result["answered"] is False and "AMRAAM" in result["results"][0]["text"]
-    assert result["notices"] == ["The question asks for an amount of money; the best passage states none."]
-    assert "note: The question asks for an amount of money" in captured.err
+    assert result["lacks"] == "an amount of money" and result["notices"] == []
+    assert cli(article_settings, "ask", "-k", "1", question) == 0
+    out = capsys.readouterr().out
+    assert "The question asks for an amount of money, and no passage found states it." in out
+    assert "(not an answer)" in out and "low confidence" not in out
 
 
 def test_questions_from_a_pipe_give_json_lines_in_order(

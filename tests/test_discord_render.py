@@ -59,7 +59,7 @@ def test_quotes_never_exceed_their_limit(text: str, data: st.DataObject, limit: 
 
 def test_five_huge_passages_fit_in_one_message() -> None:
     hits = [hit(rank, "word " * 2000, "word", title="T" * 300) for rank in range(1, 6)]
-    embeds = hit_embeds(hits, low=False)
+    embeds = hit_embeds(hits, caveat=None)
     assert sum(len(e) for e in embeds) <= 6000
     assert all(len(e.description or "") <= 4096 and len(e.title or "") <= 256 for e in embeds)
     assert all("shortened" in (e.footer.text or "") for e in embeds)
@@ -68,7 +68,7 @@ def test_five_huge_passages_fit_in_one_message() -> None:
 
 def test_citation_carries_title_paragraph_score_date_and_a_web_url_only() -> None:
     web, local = hit(1, "Text.", "Text.", url="https://example.org/a"), hit(2, "Text.", "Text.", url="file:///etc")
-    first, second = hit_embeds([web, local], low=False)
+    first, second = hit_embeds([web, local], caveat=None)
     assert first.title == "1. Tokyo talks" and first.url == "https://example.org/a"
     assert first.footer.text == "paragraph 2 · score 0.69 · 2025-03-30"
     assert second.url is None and second.footer.text == "paragraph 3 · score 0.68 · 2025-03-30 · corpus/doc.txt"

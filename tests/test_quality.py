@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluation.questions import Outcome, by_kind, outcomes, tally
+from bot.evaluation.questions import Outcome, by_category, outcomes, tally
 from bot.retriever import Retriever
 from tests.conftest import make_settings
 
@@ -40,12 +40,12 @@ def test_threshold_balances_answering_and_flagging(results: list[Outcome], artic
 def test_every_off_topic_and_gibberish_question_is_flagged(
     results: list[Outcome], article_retriever: Retriever
 ) -> None:
-    kinds = by_kind(results, article_retriever.settings.min_score)
-    assert kinds["other topic"] == (11, 11) and kinds["gibberish"] == (6, 6)
-    assert kinds["near miss: a detail the article lacks"][0] >= 6  # 3 without the figure check (answer_kind)
+    categories = by_category(results, article_retriever.settings.min_score)
+    assert categories["other topic"] == (11, 11) and categories["gibberish"] == (6, 6)
+    assert categories["near miss: a detail the article lacks"][0] >= 6  # 3 without the figure check (answer_kind)
     right, answerable, flagged, _ = tally(results, article_retriever.settings.min_score)
-    assert kinds["answerable"] == (right, answerable)
-    assert sum(done for kind, (done, _) in kinds.items() if kind != "answerable") == flagged
+    assert categories["answerable"] == (right, answerable)
+    assert sum(done for name, (done, _) in categories.items() if name != "answerable") == flagged
 
 
 @pytest.mark.parametrize(
@@ -100,5 +100,5 @@ def test_heldout_titles_are_not_passages(heldout: tuple[Retriever, list[Outcome]
 
 def test_heldout_off_topic_and_gibberish_are_flagged(heldout: tuple[Retriever, list[Outcome]]) -> None:
     retriever, results = heldout
-    kinds = by_kind(results, retriever.settings.min_score)
-    assert kinds["other topic"] == (5, 5) and kinds["gibberish"] == (3, 3)
+    categories = by_category(results, retriever.settings.min_score)
+    assert categories["other topic"] == (5, 5) and categories["gibberish"] == (3, 3)

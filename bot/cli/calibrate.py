@@ -3,62 +3,87 @@
 Asks every question of a set (see bot/evaluation/questions.py) against the current index and
 reports, per threshold, how many answerable questions get the expected passage first and
 confidently and how many unanswerable ones are flagged; the best balanced threshold with a
-leave-one-out estimate of it; and, at the configured threshold, each kind and each miss.
+leave-one-out estimate of it; and, at the configured threshold, each category and each miss.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from dataclasses import asdict
 from typing import Any
 
+from bot.answer_kind import wanted_kind
 from bot.cli.ask import open_or_build
 from bot.cli.render import dumps
 from bot.evaluation.questions import (
     Outcome,
     balanced_accuracy,
     best_threshold,
-    by_kind,
+    by_category,
     handled_right,
     leave_one_out,
+    load_questions,
     outcomes,
     tally,
+    unmatched,
 )
 from bot.settings import Settings
 
 GRID = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
+FEW = 10  # fewer questions than this on either side make the threshold a rough guess
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    questions = load_questions(args.questions)  # a bad set is refused before any index is built
     retriever = open_or_build(settings)
-    results = outcomes(retriever, args.questions)
+    for number in unmatched(retriever, questions):
+        print(
+            f"warning: the expected text of answerable question {number} is in no passage "
+            "(check its spelling and quotes): it cannot be answered right.",
+            file=sys.stderr,
+        )
+    results = outcomes(retriever, questions)
     report = calibration(results, settings.min_score)
-    print(dumps(report) if args.json else text(report, str(args.questions), settings.mode))
+    if min(report["configured"]["answerable"], report["configured"]["unanswerable"]) < FEW:
+        print(f"note: with fewer than {FEW} questions on a side, the best threshold is a rough guess.", file=sys.stderr)
+    encoder = "ONNX int8" if retriever.manifest.quantized else "fp32"
+    info = retriever.info
+    index = f"{_plural(info.documents, 'document')}, {_plural(info.passages, 'passage')}, {info.model} ({encoder})"
+    print(
+        dumps({**report, "mode": settings.mode, "index": index}) if args.json else text(report, args, settings, index)
+    )
     return 0
 
 
 def calibration(results: list[Outcome], configured: float) -> dict[str, Any]:
     """Everything `calibrate` reports, as one JSON-ready object."""
-    best = round(best_threshold(results), 3)
+    best = best_threshold(results)
 
-    def counts(right: int, answerable: int, flagged: int, unanswerable: int) -> dict[str, int]:
-        return {"answered_right": right, "answerable": answerable, "flagged": flagged, "unanswerable": unanswerable}
+    def point(threshold: float) -> dict[str, Any]:
+        right, answerable, flagged, unanswerable = tally(results, threshold)
+        return {
+            "threshold": round(threshold, 5),
+            "balanced_accuracy": round(balanced_accuracy(results, threshold), 4),
+            "answered_right": right,
+            "answerable": answerable,
+            "flagged": flagged,
+            "unanswerable": unanswerable,
+        }
 
+    right, answerable, flagged, unanswerable = leave_one_out(results)
     return {
-        "configured": {
-            "threshold": configured,
-            "balanced_accuracy": round(balanced_accuracy(results, configured), 4),
-            **counts(*tally(results, configured)),
+        "configured": point(configured),
+        "best": point(best),
+        "leave_one_out": {
+            "answered_right": right,
+            "answerable": answerable,
+            "flagged": flagged,
+            "unanswerable": unanswerable,
         },
-        "best": {
-            "threshold": best,
-            "balanced_accuracy": round(balanced_accuracy(results, best), 4),
-            **counts(*tally(results, best)),
-        },
-        "leave_one_out": counts(*leave_one_out(results)),
-        "thresholds": [{"threshold": t, **counts(*tally(results, t))} for t in sorted({*GRID, configured, best})],
-        "by_kind": {
-            kind: {"right": done, "total": total} for kind, (done, total) in by_kind(results, configured).items()
+        "thresholds": [point(t) for t in sorted({*GRID, configured, best})],
+        "by_category": {
+            name: {"right": done, "total": total} for name, (done, total) in by_category(results, configured).items()
         },
         "missed": [asdict(o) for o in results if not handled_right(o, configured)],
     }
@@ -68,45 +93,56 @@ def _share(done: int, total: int) -> str:
     return f"{done}/{total} ({done / total:.0%})"
 
 
-def text(report: dict[str, Any], source: str, mode: str) -> str:
+def _number(threshold: float) -> str:
+    """A threshold as short as it can be written without changing it (0.374, 0.36445)."""
+    return f"{threshold:.5f}".rstrip("0").rstrip(".")
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def text(report: dict[str, Any], args: argparse.Namespace, settings: Settings, index: str) -> str:
     configured, best, loo = report["configured"], report["best"], report["leave_one_out"]
     lines = [
-        f"{source}: {configured['answerable']} answerable and {configured['unanswerable']} unanswerable "
-        f"questions, {mode} retrieval.",
+        f"{args.questions}: {_plural(configured['answerable'], 'answerable question')} and "
+        f"{configured['unanswerable']} unanswerable, {settings.mode} retrieval; index: {index}.",
         "",
         "threshold  answered right at rank 1  unanswerable flagged",
     ]
     for row in report["thresholds"]:
-        named = (("configured", configured), ("best balance", best))
-        labels = [label for label, point in named if point["threshold"] == row["threshold"]]
+        labels = [label for label, point in (("configured", configured), ("best", best)) if point == row]
         mark = f"  ({', '.join(labels)})" if labels else ""
         lines.append(
-            f"{row['threshold']:9.3f}  {_share(row['answered_right'], row['answerable']):24}  "
+            f"{_number(row['threshold']):>9}  {_share(row['answered_right'], row['answerable']):24}  "
             f"{_share(row['flagged'], row['unanswerable'])}{mark}"
         )
     lines += [
         "",
-        f"Best balanced threshold: {best['threshold']:.3f}; judged leave-one-out (each question at the threshold "
-        f"best for the others): {loo['answered_right']}/{loo['answerable']} answered right, "
+        f"Best balanced threshold: {_number(best['threshold'])}. Judged leave-one-out (each question at the "
+        f"threshold best for the others): {loo['answered_right']}/{loo['answerable']} answered right, "
         f"{loo['flagged']}/{loo['unanswerable']} flagged.",
-        f"To use it: CITEBOT_MIN_SCORE={best['threshold']:.3f} (now {configured['threshold']})."
-        if report["best"]["balanced_accuracy"] > configured["balanced_accuracy"]
-        else f"The configured threshold {configured['threshold']} does as well.",
+        f"To use it: CITEBOT_MIN_SCORE={_number(best['threshold'])} (now {_number(configured['threshold'])})."
+        if best["balanced_accuracy"] > configured["balanced_accuracy"]
+        else f"The configured threshold {_number(configured['threshold'])} does as well.",
         "",
-        f"At the configured threshold {configured['threshold']}, by kind of question:",
-        *(f"  {kind:40} {c['right']:>3}/{c['total']} handled right" for kind, c in report["by_kind"].items()),
+        f"At the configured threshold {_number(configured['threshold'])}, by category of question:",
+        *(f"  {name:40} {c['right']:>3}/{c['total']} handled right" for name, c in report["by_category"].items()),
     ]
     if report["missed"]:
-        lines += ["", "Missed at the configured threshold:"]
+        lines += ["", "Missed at the configured threshold (the first passage, its score):"]
         lines += [f"  {_miss(o, configured['threshold'])}: {o['question']}" for o in report["missed"]]
     return "\n".join(lines)
 
 
 def _miss(o: dict[str, Any], threshold: float) -> str:
     """Why one question was handled wrong, in a few words."""
-    first = f"{o['top_where']} first, score {o['top_score']:.2f}"
+    first = f"{o['top_where']}, {o['top_score']:.4f}"
     if not o["answerable"]:
-        return f"answered ({first})"
+        return f"not flagged ({first})"
     if not o["top_correct"]:
         return f"wrong passage ({first})"
-    return f"not answered ({first}{'' if o['top_score'] < threshold else ', states no figure'})"
+    if o["top_score"] < threshold:
+        return f"below the threshold ({first})"
+    kind = wanted_kind(o["question"])
+    return f"states no {kind.name.removeprefix('an ').removeprefix('a ') if kind else 'figure'} ({first})"

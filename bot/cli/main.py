@@ -111,9 +111,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="choose the confidence threshold from a question set",
         description="Ask a set of questions (some answerable, with the text expected first; some not) and report "
         "how many each threshold handles right, the best one (CITEBOT_MIN_SCORE) and every miss. "
-        "See tests/data/article_questions.json for the format.",
+        "Example: tests/data/article_questions.json.",
     )
-    calibrate.add_argument("questions", type=Path, metavar="QUESTIONS.json")
+    calibrate.add_argument(
+        "questions",
+        type=Path,
+        metavar="QUESTIONS.json",
+        help='{"answerable": [{"question": ..., "expect": text of the passage that answers it}], '
+        '"unanswerable": [{"question": ..., "why": a category}]}',
+    )
     calibrate.add_argument("--json", action="store_true", help="print one JSON object")
     calibrate.add_argument(
         "--mode", choices=("dense", "bm25", "hybrid"), help="retrieval mode (CITEBOT_MODE, default hybrid)"

@@ -11,13 +11,22 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from bot.answer_kind import missing_kind
 from bot.errors import BadQuestion, QuestionSetError
-from bot.retriever import Retriever
+from bot.question import clean_question
+from bot.retriever import Retriever, is_answered
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str  # as cleaned for retrieval
+    expect: str | None  # the text of the passage that answers it; None if the documents cannot
+    category: str  # "answerable", or why the documents cannot answer it (other topic, near miss, ...)
 
 
 @dataclass(frozen=True)
@@ -26,13 +35,13 @@ class Outcome:
     answerable: bool
     top_score: float
     top_correct: bool  # for answerable questions: the expected text is in the first passage
-    kind_stated: bool  # the first passage states the kind of answer the question asks for (see answer_kind)
-    kind: str  # "answerable", or why the documents cannot answer it (other topic, near miss, ...)
+    figure_stated: bool  # the first passage states the figure the question asks for, if any (answer_kind)
+    category: str  # "answerable", or why the documents cannot answer it
     top_where: str = ""  # the first passage: "paragraph N of DOCUMENT_ID"
 
 
-def load_questions(path: Path) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
-    """The answerable and the unanswerable questions of a set (QuestionSetError if it is unusable)."""
+def load_questions(path: Path) -> list[Question]:
+    """The questions of a set, answerable first (QuestionSetError, naming the problem, if it is unusable)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -41,56 +50,70 @@ def load_questions(path: Path) -> tuple[list[dict[str, str]], list[dict[str, str
         raise QuestionSetError(f"The question set {path} cannot be read ({exc}).") from None
     except json.JSONDecodeError as exc:
         raise QuestionSetError(f"The question set {path} is not valid JSON (line {exc.lineno}: {exc.msg}).") from None
-    answerable = _items(data, "answerable", ("question", "expect"), path)
-    unanswerable = _items(data, "unanswerable", ("question",), path)
-    if not answerable or not unanswerable:
+    questions = _questions(data, "answerable", path) + _questions(data, "unanswerable", path)
+    if not any(q.expect is not None for q in questions) or all(q.expect is not None for q in questions):
         raise QuestionSetError(f"The question set {path} needs at least one answerable and one unanswerable question.")
-    return answerable, unanswerable
+    seen: dict[str, int] = {}
+    for number, question in enumerate(questions, start=1):
+        if question.text.lower() in seen:
+            raise QuestionSetError(f'The question set {path} asks "{question.text}" twice.')
+        seen[question.text.lower()] = number
+    return questions
 
 
-def _items(data: Any, key: str, needed: tuple[str, ...], path: Path) -> list[dict[str, str]]:
+def _questions(data: Any, key: str, path: Path) -> list[Question]:
     items = data.get(key, []) if isinstance(data, dict) else None
     if not isinstance(items, list):
         raise QuestionSetError(f'The question set {path} must be an object with lists "answerable" and "unanswerable".')
+    questions = []
     for number, item in enumerate(items, start=1):
+        where = f"{key} question {number} in {path}"
+        needed = ("question", "expect") if key == "answerable" else ("question",)
         if not isinstance(item, dict) or not all(isinstance(item.get(field), str) for field in needed):
-            raise QuestionSetError(f"{key} question {number} in {path} needs the text fields {', '.join(needed)}.")
-    return items
+            raise QuestionSetError(f"{where.capitalize()} needs the text fields {', '.join(needed)}.")
+        if key == "answerable" and not item["expect"].strip():
+            raise QuestionSetError(f'{where.capitalize()} has an empty "expect".')
+        if not isinstance(item.get("why", ""), str):
+            raise QuestionSetError(f'{where.capitalize()} has a "why" that is not text.')
+        try:
+            text, _ = clean_question(item["question"])
+        except BadQuestion:
+            raise QuestionSetError(f"{where.capitalize()} is empty.") from None
+        category = "answerable" if key == "answerable" else item.get("why") or "unanswerable"
+        questions.append(Question(text, item["expect"] if key == "answerable" else None, category))
+    return questions
 
 
-def outcomes(retriever: Retriever, path: Path) -> list[Outcome]:
+def unmatched(retriever: Retriever, questions: list[Question]) -> list[int]:
+    """The 1-based numbers of answerable questions whose expected text is in no passage (a typo?)."""
+    passages = [retriever.passages[row].text for row in range(len(retriever.passages))]
+    expected = [q.expect for q in questions if q.expect is not None]
+    return [n for n, expect in enumerate(expected, start=1) if not any(expect in text for text in passages)]
+
+
+def outcomes(retriever: Retriever, questions: list[Question] | Path) -> list[Outcome]:
     """Ask every question once; record the first passage's score and whether it is the expected one."""
-    answerable, unanswerable = load_questions(path)
-    return [
-        _outcome(retriever, item, number, kind)
-        for kind, items in (("answerable", answerable), ("unanswerable", unanswerable))
-        for number, item in enumerate(items, start=1)
-    ]
+    if isinstance(questions, Path):
+        questions = load_questions(questions)
+    return [_outcome(retriever, q) for q in questions]
 
 
-def _outcome(retriever: Retriever, item: dict[str, str], number: int, kind: str) -> Outcome:
-    try:
-        top = retriever.ask(item["question"], k=1).hits[0]
-    except BadQuestion as exc:
-        raise QuestionSetError(f"{kind} question {number}: {exc}") from None
+def _outcome(retriever: Retriever, question: Question) -> Outcome:
+    top = retriever.ask(question.text, k=1).hits[0]
     return Outcome(
-        question=item["question"],
-        answerable=kind == "answerable",
+        question=question.text,
+        answerable=question.expect is not None,
         top_score=top.score,
-        top_correct=kind == "answerable" and item["expect"] in top.passage.text,
-        kind_stated=missing_kind(item["question"], top.passage.text) is None,
-        kind=kind if kind == "answerable" else item.get("why", kind),
+        top_correct=question.expect is not None and question.expect in top.passage.text,
+        figure_stated=missing_kind(question.text, top.passage.text) is None,
+        category=question.category,
         top_where=f"paragraph {top.passage.paragraph} of {top.passage.doc_id}",
     )
 
 
 def handled_right(o: Outcome, threshold: float) -> bool:
-    """An answerable question is answered (confidently) with the expected passage first; any other is flagged.
-
-    As in Retriever.ask, a question is answered when the first passage scores at least `threshold`
-    and states the kind of answer the question asks for.
-    """
-    answered = o.top_score >= threshold and o.kind_stated
+    """An answerable question is answered (confidently) with the expected passage first; any other is flagged."""
+    answered = is_answered(o.top_score, threshold, o.figure_stated)
     return o.top_correct and answered if o.answerable else not answered
 
 
@@ -103,13 +126,13 @@ def tally(results: list[Outcome], threshold: float) -> tuple[int, int, int, int]
     return right, len(answerable), flagged, len(unanswerable)
 
 
-def by_kind(results: list[Outcome], threshold: float) -> dict[str, tuple[int, int]]:
-    """For each kind of question: (handled right at `threshold`, how many)."""
+def by_category(results: list[Outcome], threshold: float) -> dict[str, tuple[int, int]]:
+    """For each category of question: (handled right at `threshold`, how many)."""
     counts: dict[str, tuple[int, int]] = {}
     for o in results:
         right = handled_right(o, threshold)
-        done, total = counts.get(o.kind, (0, 0))
-        counts[o.kind] = (done + right, total + 1)
+        done, total = counts.get(o.category, (0, 0))
+        counts[o.category] = (done + right, total + 1)
     return counts
 
 
@@ -120,13 +143,25 @@ def balanced_accuracy(results: list[Outcome], threshold: float) -> float:
 
 
 def best_threshold(results: list[Outcome]) -> float:
-    """The threshold with the best balanced accuracy: a midpoint between two scores, and of the
-    thresholds that tie for best, the middle one (the farthest from either edge of the plateau)."""
-    scores = sorted({round(o.top_score, 4) for o in results})
-    candidates = [(a + b) / 2 for a, b in pairwise(scores)] or scores
-    accuracy = [balanced_accuracy(results, t) for t in candidates]
-    best = [t for t, a in zip(candidates, accuracy, strict=True) if a == max(accuracy)]
-    return best[len(best) // 2]
+    """The threshold with the best balanced accuracy: a midpoint between two neighbouring scores, and
+    of the candidates that tie for best, the middle one.
+
+    A sweep over sorted scores: O(n log n), so that leave_one_out stays quick on large sets.
+    """
+    scores = np.unique(np.round([o.top_score for o in results], 4))
+    candidates = (scores[:-1] + scores[1:]) / 2 if len(scores) > 1 else scores
+    # Answerable questions that a low enough threshold gets right, and unanswerable ones that only
+    # a high enough threshold flags (the others are right or wrong whatever the threshold).
+    can_answer = np.sort([o.top_score for o in results if o.answerable and o.top_correct and o.figure_stated])
+    can_flag = np.sort([o.top_score for o in results if not o.answerable and o.figure_stated])
+    always_flagged = sum(not o.answerable and not o.figure_stated for o in results)
+    answerable = max(sum(o.answerable for o in results), 1)
+    unanswerable = max(len(results) - sum(o.answerable for o in results), 1)
+    right = len(can_answer) - np.searchsorted(can_answer, candidates, side="left")
+    flagged = always_flagged + np.searchsorted(can_flag, candidates, side="left")
+    accuracy = np.round(right / answerable + flagged / unanswerable, 9)
+    best = candidates[accuracy == accuracy.max()]
+    return float(best[len(best) // 2])
 
 
 def leave_one_out(results: list[Outcome]) -> tuple[int, int, int, int]:
