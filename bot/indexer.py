@@ -26,6 +26,7 @@ from bot.store import (
     FAISS,
     FORMAT_VERSION,
     LEXICAL,
+    OUTDATED_CUT,
     DocumentEntry,
     Manifest,
     PassageTable,
@@ -33,6 +34,7 @@ from bot.store import (
     current_build,
     file_sizes,
     new_build_folder,
+    outdated_cut,
     publish,
     read_manifest,
     read_passages,
@@ -198,8 +200,8 @@ def _load_previous(settings: Settings, notify: Notify) -> _Previous | None:
         ):
             notify("note: the passage settings changed; re-embedding every document.")
             return None
-        if manifest.splitter.get("rules", 1) != SplitSettings.rules:
-            notify("note: this version of citebot cuts passages differently; re-embedding every document.")
+        if outdated_cut(manifest):
+            notify(f"note: {OUTDATED_CUT}; re-embedding every document.")
             return None
         return _Previous(build, manifest, read_passages(build, manifest.passages), Vectors.load(build))
     except IndexMissing:

@@ -22,9 +22,11 @@ from bot.store import (
     ENCODER,
     FAISS,
     LEXICAL,
+    OUTDATED_CUT,
     Manifest,
     check_model,
     current_build,
+    outdated_cut,
     read_manifest,
     read_passages,
 )
@@ -71,6 +73,8 @@ class Retriever:
         )
         if changes.stale:
             notify(f"warning: {changes.describe()}; run `citebot index` to refresh it.")
+        if outdated_cut(manifest):
+            notify(f"warning: {OUTDATED_CUT}; run `citebot index` to refresh it.")
 
     @classmethod
     def open(cls, settings: Settings, notify: Notify = _stderr) -> Retriever:

@@ -19,12 +19,16 @@ from bot.models import Document, Passage
 TokenSpans = Callable[[str], list[tuple[int, int]]]
 
 SPECIAL_TOKENS = 2  # [CLS] and [SEP]
-HEADING_TOKENS = 24  # a one-line paragraph of at most this many word pieces is a heading
+HEADING_TOKENS = 24  # a one-line paragraph of at most this many word pieces can be a heading
+WAITING_TOKENS = 64  # at most this many word pieces of headings open one passage
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _LINE = re.compile(r"\n")
-# After . ! ? … (and closing quotes/brackets) followed by space; CJK full stops need no space.
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|(?<=[。！？])[」』）]*\s*")
+_SENTENCE_STOPS = (".", "!", "?", "…", "。", "！", "？")
+_CLOSERS = "\"'”’)]」』）"
+# After . ! ? … and any closing quotes or brackets (group 1, part of the sentence), then space;
+# after CJK full stops no space is needed; a blank line always ends a sentence (a heading above text).
+_SENTENCE_END = re.compile(r"(?<=[.!?…])([\"'”’)\]]*)\s+|(?<=[。！？])([」』）]*)\s*|()\n[ \t]*\n\s*")
 
 
 @dataclass(frozen=True)
@@ -58,7 +62,8 @@ def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     begin = start
     for match in _SENTENCE_END.finditer(text, start, end):
         if match.end() > begin:
-            spans.append((begin, match.start() if match.start() > begin else match.end()))
+            stop = match.end(match.lastindex or 0)  # after the closing quotes or brackets
+            spans.append((begin, stop if stop > begin else match.end()))
             begin = match.end()
     spans.append((begin, end))
     return [trimmed for span in spans if (trimmed := _trim(text, *span)) is not None]
@@ -76,11 +81,15 @@ class _TokenCounter:
     """Word-piece counts of character spans of one paragraph, from a single tokenizer call."""
 
     def __init__(self, text: str, start: int, end: int, token_spans: TokenSpans) -> None:
+        self.start = start
+        self.lead = 0  # word pieces of the headings before `start` that open the paragraph's first passage
         pieces = token_spans(text[start:end])
         self.starts = [start + a for a, _ in pieces]
         self.ends = [start + b for _, b in pieces]
 
     def count(self, start: int, end: int) -> int:
+        if start < self.start:  # a span opening with the headings above the paragraph
+            return self.lead + self.count(self.start, end)
         return bisect.bisect_left(self.starts, end) - bisect.bisect_left(self.ends, start + 1)
 
     def cut(self, start: int, end: int, budget: int) -> list[tuple[int, int]]:
@@ -101,66 +110,71 @@ class _TokenCounter:
 def split_document(document: Document, settings: SplitSettings, token_spans: TokenSpans) -> list[Passage]:
     """Cut a document into passages: within paragraphs, at sentence bounds, overlapping by whole sentences.
 
-    A passage's `paragraph` is the (1-based) paragraph it starts in.
+    A passage's `paragraph` is the (1-based) paragraph it starts in. Each paragraph is tokenized once.
     """
     budget = settings.max_tokens - SPECIAL_TOKENS
     target = max(1, min(settings.target_tokens, budget))
     passages: list[Passage] = []
     paragraphs = paragraph_spans(document.text, document.content_start)
-    headings: list[tuple[int, int]] = []  # heading paragraphs waiting to open the next passage
+
+    def add(start: int, end: int) -> None:
+        number = _paragraph_of(start, paragraphs)
+        text = document.text[start:end]
+        passages.append(Passage(f"{document.id}#{len(passages) + 1}", document.id, number, start, end, text))
+
+    waiting: list[tuple[int, int]] = []  # headings waiting to open the next passage
+    waiting_pieces = 0
     for number, (p_start, p_end) in enumerate(paragraphs, start=1):
-        start = headings[0][0] if headings else p_start
-        counter = _TokenCounter(document.text, start, p_end, token_spans)
-        if number < len(paragraphs) and _is_heading(document, p_start, p_end, counter):
-            headings.append((p_start, p_end))
+        counter = _TokenCounter(document.text, p_start, p_end, token_spans)
+        pieces = counter.count(p_start, p_end)
+        if number < len(paragraphs) and _is_heading(document, p_start, p_end, pieces):
+            if waiting and waiting_pieces + pieces > WAITING_TOKENS:  # a run of short lines: no heading waits long
+                add(waiting[0][0], waiting[-1][1])
+                waiting, waiting_pieces = [], 0
+            waiting.append((p_start, p_end))
+            waiting_pieces += pieces
             continue
-        units = headings + [
+        units = [
             piece
             for sentence in sentence_spans(document.text, p_start, p_end)
             for piece in counter.cut(*sentence, budget)
         ]
-        first_number = number - len(headings)
-        headings = []
-        for w_start, w_end in _windows(units, counter, target, settings.overlap_sentences):
-            passages.append(
-                Passage(
-                    id=f"{document.id}#{len(passages) + 1}",
-                    doc_id=document.id,
-                    paragraph=_paragraph_of(w_start, paragraphs, first_number),
-                    start=w_start,
-                    end=w_end,
-                    text=document.text[w_start:w_end],
-                )
-            )
+        if waiting and waiting_pieces + counter.count(*units[0]) <= budget:
+            units[0] = (waiting[0][0], units[0][1])  # the headings open the first sentence's passage
+            counter.lead = waiting_pieces
+        elif waiting:
+            add(waiting[0][0], waiting[-1][1])
+        waiting, waiting_pieces = [], 0
+        for w_start, w_end in _windows(units, counter.count, target, settings.overlap_sentences):
+            add(w_start, w_end)
     return passages
 
 
-def _is_heading(document: Document, start: int, end: int, counter: _TokenCounter) -> bool:
-    """One short line that does not end like a sentence ("## Results"), or the document's title."""
+def _is_heading(document: Document, start: int, end: int, pieces: int) -> bool:
+    """One line that is the document's title, or a short one that does not end like a sentence ("## Results")."""
     line = document.text[start:end]
-    return (
-        "\n" not in line
-        and counter.count(start, end) <= HEADING_TOKENS
-        and (not line.endswith((".", "!", "?", "…")) or line.removesuffix(".") == document.info.title)
-    )
+    if "\n" in line:
+        return False
+    if line.removesuffix(".") == document.info.title:
+        return True
+    return pieces <= HEADING_TOKENS and not line.rstrip(_CLOSERS).endswith(_SENTENCE_STOPS)
 
 
-def _paragraph_of(offset: int, paragraphs: list[tuple[int, int]], first: int) -> int:
-    """The 1-based number of the paragraph holding `offset`, searching from paragraph `first`."""
-    number = first
-    while number < len(paragraphs) and paragraphs[number][0] <= offset:
-        number += 1
-    return number
+def _paragraph_of(offset: int, paragraphs: list[tuple[int, int]]) -> int:
+    """The 1-based number of the paragraph holding `offset`."""
+    return bisect.bisect_right([start for start, _ in paragraphs], offset)
 
 
-def _windows(units: list[tuple[int, int]], counter: _TokenCounter, target: int, overlap: int) -> list[tuple[int, int]]:
+def _windows(
+    units: list[tuple[int, int]], count: Callable[[int, int], int], target: int, overlap: int
+) -> list[tuple[int, int]]:
     """Greedily pack consecutive units (sentences) up to `target` pieces; each window repeats the
     last `overlap` units of the previous one so a fact spanning a cut is whole in some passage."""
     windows: list[tuple[int, int]] = []
     first = 0
     while first < len(units):
         last = first + 1  # a window always takes at least one unit (each is within the budget)
-        while last < len(units) and counter.count(units[first][0], units[last][1]) <= target:
+        while last < len(units) and count(units[first][0], units[last][1]) <= target:
             last += 1
         windows.append((units[first][0], units[last - 1][1]))
         if last >= len(units):

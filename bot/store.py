@@ -20,6 +20,7 @@ import numpy as np
 
 from bot.errors import IndexCorrupt, IndexMismatch, IndexMissing
 from bot.models import DocumentInfo, Passage
+from bot.splitter import SplitSettings
 
 FORMAT_VERSION = 1
 POINTER = "CURRENT"
@@ -41,6 +42,14 @@ class DocumentEntry:
     mtime_ns: int
     first: int  # passages[first:last] belong to this document
     last: int
+
+
+OUTDATED_CUT = "the index was cut into passages by an older version of citebot"
+
+
+def outdated_cut(manifest: Manifest) -> bool:
+    """Whether the passages were cut by older rules than this version's (bot.splitter.SplitSettings.rules)."""
+    return bool(manifest.splitter.get("rules", 1) != SplitSettings.rules)
 
 
 @dataclass(frozen=True)

@@ -155,8 +155,20 @@ def test_an_index_cut_by_older_rules_is_re_embedded(corpus_copy: Settings) -> No
     path.write_text(json.dumps(raw), encoding="utf-8")  # as written before the rules had a version
     messages: list[str] = []
     assert build_index(corpus_copy, notify=messages.append).added == 1
-    assert any("cuts passages differently" in m for m in messages)
+    assert any("cut into passages by an older version of citebot; re-embedding" in m for m in messages)
     assert read_manifest(current_build(corpus_copy.index_dir)).splitter["rules"] == 2
+
+
+def test_an_index_cut_by_older_rules_is_used_with_a_warning(corpus_copy: Settings) -> None:
+    path = current_build(corpus_copy.index_dir) / MANIFEST
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    del raw["splitter"]["rules"]
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    messages: list[str] = []
+    assert Retriever.open(corpus_copy, notify=messages.append).ask("Who met in Tokyo?").hits
+    assert messages == [
+        "warning: the index was cut into passages by an older version of citebot; run `citebot index` to refresh it."
+    ]
 
 
 def test_passages_are_read_row_by_row(article_settings: Settings) -> None:

@@ -6,7 +6,7 @@ import argparse
 
 from bot.freshness import corpus_changes
 from bot.settings import Settings
-from bot.store import current_build, read_manifest
+from bot.store import OUTDATED_CUT, current_build, outdated_cut, read_manifest
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -14,6 +14,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     manifest = read_manifest(build)
     changes = corpus_changes(manifest, settings.corpus_dir)
     state = f"stale: {changes.describe()}; run `citebot index`" if changes.stale else "current"
+    if outdated_cut(manifest):
+        state += f" ({OUTDATED_CUT}; run `citebot index`)"
     print(f"index      {build}")
     print(f"built      {manifest.built_at}")
     print(f"model      {manifest.model} ({manifest.dimension} dimensions)")
