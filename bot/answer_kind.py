@@ -36,34 +36,44 @@ def _either(*patterns: str) -> re.Pattern[str]:
 
 
 _NUMBER = _either(_QUANTITY)
+_APPROXIMATELY = r"(?:about |around |nearly |over |some |roughly |almost |up to |an estimated |more than )?"
 _MONEY = _either(
     rf"[{_SYMBOLS}]\s?\d",  # $40, € 3
     rf"\d[\d,.]*\s?[{_SYMBOLS}]",  # 5€
     rf"\b(?:{_CURRENCY_CODES})\s?\d",  # USD 450m, Rs 500
     rf"{_QUANTITY}{_SCALE}\s*(?:{_CURRENCY_WORDS})\b",  # 8.7 trillion yen, several hundred million dollars
-    rf"\b(?:costs?|costing|cost them|priced at|worth)\s+(?:about |around |nearly |over |some |roughly )?{_QUANTITY}",
+    rf"{_FIGURE}\s*(?:million|billion|trillion)\b",  # spend 5 billion (money named earlier in the text)
+    r"(?<![\w-])\d[\d,.]*(?:bn|mn)\b",  # valued at 1.2bn
+    rf"\b(?:costs?|costing|cost them|priced at|worth|paid|pays?|sold for|fined?|fine was|valued at)\s+"
+    rf"{_APPROXIMATELY}{_QUANTITY}",  # paid 500 pounds, cost an estimated 3 billion
 )
 _AGE = _either(
-    rf"\b(?:aged?|ages)\b(?:\s+(?:of|was|is|were|range|between|from))*\s*:?\s*{_QUANTITY}",  # mean age was 61
-    rf"{_FIGURE}[\s-]*(?:years?|yrs?)\b",  # 44-year-old, 60 years old, a 70-year alliance
-    r"[A-Z][a-z]+,\s*\d{1,3},",  # Pete Hegseth, 44, said
-    rf"\bin (?:his|her|their) (?:{_DECADES})\b",  # in his forties
-    _YEARS,  # founded in 1960
+    rf"\bage(?:s|d)?\b(?:\s+(?:of|was|is|were|range[sd]?|between|from))*\s*:?\s*{_QUANTITY}",  # mean age was 61
+    rf"{_FIGURE}[\s-]*(?:years?|yrs?)[\s-]*old\b",  # 44-year-old, 60 years old, 13.8 billion years old
+    r"(?-i:\b[A-Z][a-z]+),\s*\d{1,3},|(?-i:\b[A-Z][a-z]+)\s+\(\d{1,3}\)",  # Pete Hegseth, 44, said; Smith (44)
+    r"\bdied at \d{1,3}\b",
+    rf"\bin (?:his|her|their) (?:(?:early|mid|late)[- ])?(?:{_DECADES})\b|\b(?:early|mid|late)-(?:{_DECADES})\b",
+    rf"\b(?:born|founded|formed|established|built|created|signed|opened|launched|since)\b\W+(?:\w+\W+){{0,3}}?"
+    rf"(?:{_YEARS})",  # founded in 1960
 )
 _YEAR = _either(_YEARS)
 
 _NOT_MONEY = r"(?!\s+(?:time|effort|attention|of|more|longer|further|better|worse)\b)"
+# "How much is Japan raising its defense budget?" asks for a change ("doubling"), not an amount.
+_CHANGE = r"(?!.*\b(?:rais|increas|ris|rose|fall|fell|grow|grew|cut|drop|declin|chang|matter|lives\b))"
 _MONEY_TERMS = (
     r"cost|costs|price|priced|pay(?!\s+attention)|paid|pays|spend|spends|spent|worth|budget|money|fund|funds|"
     r"funding|contribute|contributes|afford|charge|charges|fee|fees|salary|earn|earns"
 )
 _MONEY_QUESTION = (
-    rf"\bhow much\b{_NOT_MONEY}.*\b(?:{_MONEY_TERMS})\b"  # How much does one AMRAAM missile cost?
+    rf"\bhow much\b{_NOT_MONEY}{_CHANGE}.*\b(?:{_MONEY_TERMS})\b"  # How much does one AMRAAM missile cost?
     r"|\bwhat (?:is|was|are|were|will be) the (?:\w+ )?(?:price|cost)s? (?:of|for|to)\b"  # What is the price of...?
     r"|\bwhat (?:does|did|do|will|would)\b.*\bcost\W*$"  # What does an SM-6 cost?
     r"|\bin (?:dollars|euros|yen|yuan|rupees|usd|eur|gbp|jpy)\b"  # ... in dollars?
 )
-_AGE_QUESTION = r"\bhow old\b|\bwhat (?:is|was|were|are) (?:the |their |his |her )?(?:mean |average )?ages?\b"
+_AGE_QUESTION = (
+    r"\bhow old\b|\bwhat\b.*\bages?\W*$|\bwhat (?:is|was|were|are) (?:the |their |his |her )?(?:mean |average )?ages?\b"
+)
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,7 @@ class Hit:
     score: float
     rank: int
     highlight: str
+    caveat: str | None = None  # when the answer is not confident: "low confidence", or "not an answer" (no figure)
 
 
 @dataclass(frozen=True)
@@ -78,8 +79,3 @@ class Answer:
     index: IndexInfo
     notices: tuple[str, ...] = field(default_factory=tuple)
     lacks: str | None = None  # why a confident-looking passage is no answer: the figure it does not state
-
-    @property
-    def caveat(self) -> str | None:
-        """How the passages shown must be read when they do not answer: None when they do."""
-        return None if self.answered else "not an answer" if self.lacks else "low confidence"

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from bot import ann
-from bot.answer_kind import missing_kind
+from bot.answer_kind import wanted_kind
 from bot.encoder import Encoder, load_encoder
 from bot.freshness import corpus_changes
 from bot.lexical import LexicalIndex, best_rows
@@ -92,20 +92,23 @@ class Retriever:
         k = max(1, k or self.settings.top_k)
         query = self.encoder.encode([text])[0]
         ranking = self.rank(text, query, depth=max(50, 5 * k), mode=mode or self.settings.mode)
+        chosen = [(self.passages[row], row, round(score, 4)) for row, score in self._distinct(ranking, k)]
+        kind = wanted_kind(text)
+        states = [kind is None or kind.stated_in(passage.text) for passage, _, _ in chosen]
+        answered = bool(chosen) and is_answered(chosen[0][2], self.settings.min_score, states[0])
         hits = tuple(
             Hit(
-                passage=(passage := self.passages[row]),
+                passage=passage,
                 document=self.documents[passage.doc_id],
-                score=round(score, 4),
+                score=score,
                 rank=i,
                 highlight=passage.text[slice(*self._best_sentence(row, query))],
+                caveat=None if answered else "low confidence" if stated else "not an answer",
             )
-            for i, (row, score) in enumerate(self._distinct(ranking, k), start=1)
+            for i, ((passage, row, score), stated) in enumerate(zip(chosen, states, strict=True), start=1)
         )
-        lacking = missing_kind(text, hits[0].passage.text) if hits else None
-        answered = bool(hits) and is_answered(hits[0].score, self.settings.min_score, lacking is None)
         # The missing figure is the reason given only when the score alone would have answered.
-        lacks = lacking.name if lacking and hits[0].score >= self.settings.min_score else None
+        lacks = kind.name if kind and hits and not states[0] and hits[0].score >= self.settings.min_score else None
         if self.info.stale and self.info.stale_reason:
             notices += (f"The index may be out of date: {self.info.stale_reason}.",)
         return Answer(question=text, answered=answered, hits=hits, index=self.info, notices=notices, lacks=lacks)

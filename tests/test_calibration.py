@@ -33,3 +33,10 @@ def test_leave_one_out_counts_a_question_only_the_others_threshold_gets_right() 
     # Without 0.35, the others split best at 0.45, so 0.35 is not answered; without 0.4 the best is
     # 0.225 and 0.4 is not flagged: both borderline questions are lost, the clear ones kept.
     assert (right, flagged) == (2, 1)
+
+
+def test_best_threshold_may_lie_outside_all_scores() -> None:
+    # The unanswerable question is flagged whatever the threshold (its passage lacks the figure asked
+    # for), so the best threshold answers both answerable ones: below the lowest score.
+    results = [outcome(0.3, True), outcome(0.4, False, figure_stated=False), outcome(0.5, True)]
+    assert best_threshold(results) < 0.3 and tally(results, best_threshold(results)) == (2, 2, 1, 1)

@@ -35,7 +35,8 @@ def test_ask_json_matches_design(article_settings: Settings, capsys: pytest.Capt
     assert result["answered"] is True and len(result["results"]) == 2 and result["notices"] == []
     assert result["lacks"] is None
     top = result["results"][0]
-    assert set(top) == {"rank", "score", "text", "highlight", "document", "paragraph", "start", "end"}
+    assert set(top) == {"rank", "score", "text", "highlight", "document", "paragraph", "start", "end", "caveat"}
+    assert top["caveat"] is None
     assert set(top["document"]) == {"id", "title", "source", "url", "date"}
     assert top["document"]["title"] == ARTICLE_TITLE and top["paragraph"] == 1
     assert ARTICLE.read_text(encoding="utf-8")[top["start"] : top["end"]] == top["text"]
@@ -52,7 +53,7 @@ def test_json_says_why_a_near_miss_is_not_answered(
     assert result["lacks"] == "an amount of money" and result["notices"] == []
     assert cli(article_settings, "ask", "-k", "1", question) == 0
     out = capsys.readouterr().out
-    assert "The question asks for an amount of money, and no passage found states it." in out
+    assert "The question asks for an amount of money; the best passage found does not state it" in out
     assert "(not an answer)" in out and "low confidence" not in out
 
 

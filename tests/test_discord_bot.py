@@ -127,7 +127,7 @@ async def test_a_question_with_no_confident_match_says_so(fake: FakeDiscord, cit
 async def test_a_near_miss_says_what_the_passage_lacks(fake: FakeDiscord, citebot: object) -> None:
     interaction = await fake.slash("ask", {"question": "How much does one AMRAAM missile cost?"})
     data = (await fake.response_to(interaction)).json["data"]
-    assert "The question asks for an amount of money, and no passage found states it." in data["content"]
+    assert "The question asks for an amount of money; the best passage found does not state it" in data["content"]
     assert "AMRAAM" in data["embeds"][0]["description"] and "not an answer" in data["embeds"][0]["footer"]["text"]
 
 

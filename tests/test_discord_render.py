@@ -13,10 +13,18 @@ from tests.fake_discord.limits import message_errors
 INFO = IndexInfo(built_at="2025-01-01T00:00:00+00:00", model="all-MiniLM-L6-v2", documents=1, passages=9)
 
 
-def hit(rank: int, text: str, highlight: str, *, url: str | None = None, title: str = "Tokyo talks") -> Hit:
+def hit(
+    rank: int,
+    text: str,
+    highlight: str,
+    *,
+    url: str | None = None,
+    title: str = "Tokyo talks",
+    caveat: str | None = None,
+) -> Hit:
     document = DocumentInfo(id="doc", title=title, source="corpus/doc.txt", url=url, date="2025-03-30")
     passage = Passage(id=f"doc:{rank}", doc_id="doc", paragraph=rank + 1, start=0, end=len(text), text=text)
-    return Hit(passage=passage, document=document, score=0.7 - rank / 100, rank=rank, highlight=highlight)
+    return Hit(passage, document, score=0.7 - rank / 100, rank=rank, highlight=highlight, caveat=caveat)
 
 
 def answer(
@@ -59,7 +67,7 @@ def test_quotes_never_exceed_their_limit(text: str, data: st.DataObject, limit: 
 
 def test_five_huge_passages_fit_in_one_message() -> None:
     hits = [hit(rank, "word " * 2000, "word", title="T" * 300) for rank in range(1, 6)]
-    embeds = hit_embeds(hits, caveat=None)
+    embeds = hit_embeds(hits)
     assert sum(len(e) for e in embeds) <= 6000
     assert all(len(e.description or "") <= 4096 and len(e.title or "") <= 256 for e in embeds)
     assert all("shortened" in (e.footer.text or "") for e in embeds)
@@ -68,14 +76,15 @@ def test_five_huge_passages_fit_in_one_message() -> None:
 
 def test_citation_carries_title_paragraph_score_date_and_a_web_url_only() -> None:
     web, local = hit(1, "Text.", "Text.", url="https://example.org/a"), hit(2, "Text.", "Text.", url="file:///etc")
-    first, second = hit_embeds([web, local], caveat=None)
+    first, second = hit_embeds([web, local])
     assert first.title == "1. Tokyo talks" and first.url == "https://example.org/a"
     assert first.footer.text == "paragraph 2 · score 0.69 · 2025-03-30"
     assert second.url is None and second.footer.text == "paragraph 3 · score 0.68 · 2025-03-30 · corpus/doc.txt"
 
 
 def test_without_a_confident_match_only_the_nearest_passage_shows_marked_low() -> None:
-    page, shown = first_page(answer(hit(1, "A.", "A."), hit(2, "B.", "B."), answered=False), 3)
+    low = "low confidence"
+    page, shown = first_page(answer(hit(1, "A.", "A.", caveat=low), hit(2, "B.", "B.", caveat=low), answered=False), 3)
     assert "No confident match" in page.content
     assert [h.rank for h in shown] == [1] and len(page.embeds) == 1
     assert "low confidence" in (page.embeds[0].footer.text or "")

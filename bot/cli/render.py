@@ -27,6 +27,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
                 "paragraph": hit.passage.paragraph,
                 "start": hit.passage.start,
                 "end": hit.passage.end,
+                "caveat": hit.caveat,
             }
             for hit in answer.hits
         ],
@@ -60,23 +61,26 @@ def answer_text(answer: Answer, style: Style, width: int | None = None) -> str:
     if not answer.hits:
         lines.append("No passage found.")
     elif answer.lacks:
-        lines += [f"The question asks for {answer.lacks}, and no passage found states it. The nearest passages:", ""]
+        lines += [
+            f"The question asks for {answer.lacks}; the best passage found does not state it. The nearest passages:",
+            "",
+        ]
     elif not answer.answered:
         lines += [
             f"No confident match in the documents (best score {answer.hits[0].score:.2f}). "
             "The nearest passages, low confidence:",
             "",
         ]
-    label = f" ({answer.caveat})" if answer.caveat else ""
     for hit in answer.hits:
-        lines += _hit_lines(hit, style, width, label)
+        lines += _hit_lines(hit, style, width)
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _hit_lines(hit: Hit, style: Style, width: int, label: str) -> list[str]:
+def _hit_lines(hit: Hit, style: Style, width: int) -> list[str]:
     doc = hit.document
     where = ", ".join(part for part in (doc.date, doc.url or doc.source) if part)
-    header = f"[{hit.rank}] {doc.title}, paragraph {hit.passage.paragraph}  score {hit.score:.2f}{label}"
+    caveat = f" ({hit.caveat})" if hit.caveat else ""
+    header = f"[{hit.rank}] {doc.title}, paragraph {hit.passage.paragraph}  score {hit.score:.2f}{caveat}"
     quoted = _mark(hit.passage.text, hit.highlight, style)
     body = textwrap.fill(quoted, width=width, initial_indent="    ", subsequent_indent="    ", break_on_hyphens=False)
     return [header, f"    {style.dim_on}{where}{style.dim_off}", body, ""]

@@ -89,30 +89,30 @@ def _web_url(url: str | None) -> str | None:
     return url if url and url.startswith(("https://", "http://")) and len(url) <= 2000 else None
 
 
-def _footer(hit: Hit, caveat: str | None, shortened: bool) -> str:
+def _footer(hit: Hit, shortened: bool) -> str:
     doc = hit.document
     parts = [f"paragraph {hit.passage.paragraph}", f"score {hit.score:.2f}"]
     parts += [part for part in (doc.date, None if _web_url(doc.url) else doc.source) if part]
-    parts += [part for part in (caveat, "shortened" if shortened else None) if part]
+    parts += [part for part in (hit.caveat, "shortened" if shortened else None) if part]
     return shorten(" · ".join(parts), FOOTER_MAX)
 
 
-def hit_embeds(hits: Sequence[Hit], *, caveat: str | None) -> list[discord.Embed]:
+def hit_embeds(hits: Sequence[Hit]) -> list[discord.Embed]:
     """One embed per hit, the passages sharing what Discord's 6,000-character total leaves."""
     embeds = []
     for hit in hits:
         title = shorten(escape_markdown(f"{hit.rank}. {hit.document.title}"), TITLE_MAX)
         embed = discord.Embed(
-            title=title, url=_web_url(hit.document.url), colour=LOW_CONFIDENCE if caveat else CONFIDENT
+            title=title, url=_web_url(hit.document.url), colour=LOW_CONFIDENCE if hit.caveat else CONFIDENT
         )
-        embed.set_footer(text=_footer(hit, caveat, shortened=True))  # the longest footer it may get
+        embed.set_footer(text=_footer(hit, shortened=True))  # the longest footer it may get
         embeds.append(embed)
     if not embeds:
         return []
     share = min(DESCRIPTION_MAX, (EMBEDS_TOTAL_MAX - sum(len(e) for e in embeds)) // len(embeds))
     for hit, embed in zip(hits, embeds, strict=True):
         embed.description, shortened = quote(hit.passage.text, hit.highlight, share)
-        embed.set_footer(text=_footer(hit, caveat, shortened))
+        embed.set_footer(text=_footer(hit, shortened))
     return embeds
 
 
@@ -128,21 +128,21 @@ def _asked(question: str) -> str:
 def first_page(answer: Answer, size: int) -> tuple[Page, list[Hit]]:
     """The reply to a question, and the hits it shows.
 
-    With no confident match only the nearest passage is shown, marked with the answer's caveat.
+    With no confident match only the nearest passage is shown, marked with its caveat.
     """
     asked = _asked(answer.question)
     if not answer.hits:
         return Page(_content(f"{asked}\nNo passage in the documents matches this question.", answer.notices), []), []
     if not answer.answered:
         heading = (
-            f"{asked}\nThe question asks for {answer.lacks}, and no passage found states it. The nearest passage:"
+            f"{asked}\nThe question asks for {answer.lacks}; the best passage found does not state it:"
             if answer.lacks
             else f"{asked}\nNo confident match in the documents. The nearest passage, low confidence:"
         )
         shown = list(answer.hits[:1])
-        return Page(_content(heading, answer.notices), hit_embeds(shown, caveat=answer.caveat)), shown
+        return Page(_content(heading, answer.notices), hit_embeds(shown)), shown
     shown = list(answer.hits[:size])
-    return Page(_content(asked, answer.notices), hit_embeds(shown, caveat=None)), shown
+    return Page(_content(asked, answer.notices), hit_embeds(shown)), shown
 
 
 def more_page(answer: Answer, hits: Sequence[Hit]) -> Page:
@@ -151,4 +151,4 @@ def more_page(answer: Answer, hits: Sequence[Hit]) -> Page:
         return Page(_content(f"{_asked(answer.question)}\nNo further passages.", ()), [])
     first, last = hits[0].rank, hits[-1].rank
     heading = f"{_asked(answer.question)}\n" + (f"Passage {first}:" if first == last else f"Passages {first}–{last}:")
-    return Page(_content(heading, ()), hit_embeds(hits, caveat=answer.caveat))
+    return Page(_content(heading, ()), hit_embeds(hits))

@@ -143,13 +143,14 @@ def balanced_accuracy(results: list[Outcome], threshold: float) -> float:
 
 
 def best_threshold(results: list[Outcome]) -> float:
-    """The threshold with the best balanced accuracy: a midpoint between two neighbouring scores, and
-    of the candidates that tie for best, the middle one.
+    """The threshold with the best balanced accuracy: a midpoint between two neighbouring scores (or
+    just outside them all), and of the candidates that tie for best, the middle one.
 
     A sweep over sorted scores: O(n log n), so that leave_one_out stays quick on large sets.
     """
     scores = np.unique(np.round([o.top_score for o in results], 4))
-    candidates = (scores[:-1] + scores[1:]) / 2 if len(scores) > 1 else scores
+    # Between each two neighbouring scores, and just below the lowest and above the highest.
+    candidates = np.concatenate([scores[:1] - 1e-4, (scores[:-1] + scores[1:]) / 2, scores[-1:] + 1e-4])
     # Answerable questions that a low enough threshold gets right, and unanswerable ones that only
     # a high enough threshold flags (the others are right or wrong whatever the threshold).
     can_answer = np.sort([o.top_score for o in results if o.answerable and o.top_correct and o.figure_stated])
