@@ -77,6 +77,14 @@ def test_readable_report_lists_each_miss_and_why(
         ([], 'must be an object with lists "answerable" and "unanswerable"'),
         ({"answerable": [{"question": "Who?"}], "unanswerable": []}, "Answerable question 1 in"),
         ({"answerable": [{"question": "Who?", "expect": " "}], "unanswerable": []}, 'has an empty "expect"'),
+        ({"answerable": [], "unanswerabel": []}, "has unknown keys ['unanswerabel']"),
+        (
+            {
+                "answerable": [{"question": "Who?", "expect": "x"}],
+                "unanswerable": [{"question": "Why?", "expect": "y"}],
+            },
+            "Unanswerable question 1 in",
+        ),
         (
             {"answerable": [{"question": "Who?", "expect": "x"}], "unanswerable": [{"question": "who? "}]},
             'asks "who?" twice',

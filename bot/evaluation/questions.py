@@ -50,14 +50,19 @@ def load_questions(path: Path) -> list[Question]:
         raise QuestionSetError(f"The question set {path} cannot be read ({exc}).") from None
     except json.JSONDecodeError as exc:
         raise QuestionSetError(f"The question set {path} is not valid JSON (line {exc.lineno}: {exc.msg}).") from None
+    unknown = sorted(set(data) - {"answerable", "unanswerable"}) if isinstance(data, dict) else []
+    if unknown:
+        raise QuestionSetError(
+            f'The question set {path} has unknown keys {unknown}: only "answerable" and "unanswerable".'
+        )
     questions = _questions(data, "answerable", path) + _questions(data, "unanswerable", path)
     if not any(q.expect is not None for q in questions) or all(q.expect is not None for q in questions):
         raise QuestionSetError(f"The question set {path} needs at least one answerable and one unanswerable question.")
-    seen: dict[str, int] = {}
-    for number, question in enumerate(questions, start=1):
+    seen: set[str] = set()
+    for question in questions:
         if question.text.lower() in seen:
             raise QuestionSetError(f'The question set {path} asks "{question.text}" twice.')
-        seen[question.text.lower()] = number
+        seen.add(question.text.lower())
     return questions
 
 
@@ -68,9 +73,17 @@ def _questions(data: Any, key: str, path: Path) -> list[Question]:
     questions = []
     for number, item in enumerate(items, start=1):
         where = f"{key} question {number} in {path}"
-        needed = ("question", "expect") if key == "answerable" else ("question",)
+        needed, allowed = (
+            (("question", "expect"), {"question", "expect"})
+            if key == "answerable"
+            else (("question",), {"question", "why"})
+        )
         if not isinstance(item, dict) or not all(isinstance(item.get(field), str) for field in needed):
             raise QuestionSetError(f"{where.capitalize()} needs the text fields {', '.join(needed)}.")
+        if set(item) - allowed:
+            raise QuestionSetError(
+                f"{where.capitalize()} has fields {sorted(set(item) - allowed)}; it takes {sorted(allowed)}."
+            )
         if key == "answerable" and not item["expect"].strip():
             raise QuestionSetError(f'{where.capitalize()} has an empty "expect".')
         if not isinstance(item.get("why", ""), str):
