@@ -116,9 +116,10 @@ def split_document(document: Document, settings: SplitSettings, token_spans: Tok
     target = max(1, min(settings.target_tokens, budget))
     passages: list[Passage] = []
     paragraphs = paragraph_spans(document.text, document.content_start)
+    paragraph_starts = [start for start, _ in paragraphs]
 
     def add(start: int, end: int) -> None:
-        number = _paragraph_of(start, paragraphs)
+        number = bisect.bisect_right(paragraph_starts, start)  # the 1-based paragraph the passage starts in
         text = document.text[start:end]
         passages.append(Passage(f"{document.id}#{len(passages) + 1}", document.id, number, start, end, text))
 
@@ -158,11 +159,6 @@ def _is_heading(document: Document, start: int, end: int, pieces: int) -> bool:
     if line.removesuffix(".") == document.info.title:
         return True
     return pieces <= HEADING_TOKENS and not line.rstrip(_CLOSERS).endswith(_SENTENCE_STOPS)
-
-
-def _paragraph_of(offset: int, paragraphs: list[tuple[int, int]]) -> int:
-    """The 1-based number of the paragraph holding `offset`."""
-    return bisect.bisect_right([start for start, _ in paragraphs], offset)
 
 
 def _windows(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluation.questions import outcomes, tally
+from bot.evaluation.questions import load_questions, outcomes, tally
 from bot.retriever import Retriever
 from bot.settings import Settings
 from tests.conftest import ARTICLE, make_settings
@@ -28,7 +28,7 @@ def test_json_report_agrees_with_the_tally(
 ) -> None:
     assert cli(article_settings, "calibrate", "--json", str(QUESTIONS)) == 0
     report = json.loads(capsys.readouterr().out)
-    results = outcomes(article_retriever, QUESTIONS)
+    results = outcomes(article_retriever, load_questions(QUESTIONS))
     configured = report["configured"]
     right, answerable, flagged, unanswerable = tally(results, configured["threshold"])
     assert (configured["answered_right"], configured["flagged"]) == (right, flagged)

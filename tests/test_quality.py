@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluation.questions import Outcome, by_category, outcomes, tally
+from bot.evaluation.questions import Outcome, by_category, load_questions, outcomes, tally
 from bot.retriever import Retriever
 from tests.conftest import make_settings
 
@@ -19,7 +19,7 @@ QUESTIONS = Path(__file__).parent / "data" / "article_questions.json"
 
 @pytest.fixture(scope="module")
 def results(article_retriever: Retriever) -> list[Outcome]:
-    return outcomes(article_retriever, QUESTIONS)
+    return outcomes(article_retriever, load_questions(QUESTIONS))
 
 
 def test_question_set_size(results: list[Outcome]) -> None:
@@ -82,7 +82,7 @@ def heldout(tmp_path_factory: pytest.TempPathFactory) -> tuple[Retriever, list[O
     settings = make_settings(tmp_path_factory.mktemp("heldout")).with_values({"corpus_dir": HELDOUT / "corpus"})
     build_index(settings, notify=lambda message: None)
     retriever = Retriever.open(settings)
-    return retriever, outcomes(retriever, HELDOUT / "questions.json")
+    return retriever, outcomes(retriever, load_questions(HELDOUT / "questions.json"))
 
 
 def test_heldout_first_passage_answers_most_questions(heldout: tuple[Retriever, list[Outcome]]) -> None:

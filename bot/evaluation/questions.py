@@ -104,10 +104,8 @@ def unmatched(retriever: Retriever, questions: list[Question]) -> list[int]:
     return [n for n, expect in enumerate(expected, start=1) if not any(expect in text for text in passages)]
 
 
-def outcomes(retriever: Retriever, questions: list[Question] | Path) -> list[Outcome]:
+def outcomes(retriever: Retriever, questions: list[Question]) -> list[Outcome]:
     """Ask every question once; record the first passage's score and whether it is the expected one."""
-    if isinstance(questions, Path):
-        questions = load_questions(questions)
     return [_outcome(retriever, q) for q in questions]
 
 
