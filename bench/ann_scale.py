@@ -1,4 +1,4 @@
-"""How `bot.ann` holds up at a million passages: build time, memory, disk, latency, recall, update.
+"""How `bot.index.dense` holds up at a million passages: build time, memory, disk, latency, recall, update.
 
 Not a test: run from the repository root, it takes several minutes at the default size.
 
@@ -31,7 +31,7 @@ from typing import Any
 import faiss
 import numpy as np
 
-from bot import ann
+from bot.index import dense as ann
 
 D = 384
 CENTRES = 4_096

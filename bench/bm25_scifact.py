@@ -1,4 +1,4 @@
-"""Check that bot.lexical reproduces the published BM25 figure on BEIR SciFact.
+"""Check that bot.index.lexical reproduces the published BM25 figure on BEIR SciFact.
 
 Indexes title + " " + text of each document (one passage per document), retrieves the top 100
 for each test query and scores the run with bot.evaluation.metrics. Published: nDCG@10 0.687
@@ -26,7 +26,7 @@ from common import fastest_probe  # noqa: E402
 
 from bot.evaluation.beir import load_beir  # noqa: E402
 from bot.evaluation.metrics import evaluate  # noqa: E402
-from bot.lexical import LexicalIndex  # noqa: E402
+from bot.index.lexical import LexicalIndex  # noqa: E402
 
 PUBLISHED_NDCG10 = 0.686  # MTEB bm25s baseline 0.68736; bm25s on this copy 0.6863
 TOLERANCE = 0.005
@@ -35,7 +35,7 @@ TOLERANCE = 0.005
 COLD_PROBE = """
 import json, sys, time
 t0 = time.perf_counter()
-from bot.lexical import LexicalIndex
+from bot.index.lexical import LexicalIndex
 t1 = time.perf_counter()
 index = LexicalIndex.load(sys.argv[1])
 t2 = time.perf_counter()

@@ -3,7 +3,7 @@
 The fake Discord (tests/fake_discord) runs in a process of its own, as the real one is not in the
 bot's process: the event-loop stalls, threads and peak RSS measured here are the bot's alone. The
 bot is `bot.discord_app.app.CiteBot` on a real index: by default the seed article (`corpus/`) built
-into a temporary folder with `bot.indexer.build_index` (in a child process, so that the build's
+into a temporary folder with `bot.index.builder.build_index` (in a child process, so that the build's
 torch does not count towards the bot's memory), or `--workdir DIR` with an index already built
 there (e.g. `bench/.work/scifact`, whose questions are then SciFact claims).
 
@@ -54,8 +54,8 @@ from load_fake import TOKEN, Outcome, fake_process
 from loop_monitor import LoopMonitor
 
 if TYPE_CHECKING:
-    from bot.retriever import Retriever
-    from bot.settings import Settings
+    from bot.config import Settings
+    from bot.retrieval.retriever import Retriever
 
 ARTICLE_QUESTIONS = REPO / "tests" / "data" / "article_questions.json"
 
@@ -92,7 +92,7 @@ def reset_peak_rss() -> bool:
 async def drive(retriever: Retriever, settings: Settings, conn: Connection, args: argparse.Namespace) -> Outcome:
     """Run the bot until the fake has reported on every question; the bot's side of the figures."""
     from bot.discord_app.app import CiteBot
-    from tests.fake_discord.client import logged_in
+    from tests.discord.fake_discord.client import logged_in
 
     loop = asyncio.get_running_loop()
     loop.slow_callback_duration = args.slow
@@ -129,7 +129,7 @@ async def drive(retriever: Retriever, settings: Settings, conn: Connection, args
 
 def build_article_index(workdir: Path) -> None:
     """In a child process: copy corpus/ into workdir/corpus and build workdir/index with build_index."""
-    from bot.indexer import build_index
+    from bot.index.builder import build_index
 
     shutil.copytree(REPO / "corpus", workdir / "corpus")
     build_index(settings_for(workdir), notify=lambda message: None)

@@ -35,7 +35,7 @@ from common import (
     write_sample_corpus,
 )
 
-from bot.settings import Settings
+from bot.config import Settings
 
 # argv: texts.json ({"passages": [...], "sentences": [...]}). Times bare sentence-transformers.
 BARE_ST = """
@@ -61,16 +61,17 @@ print(json.dumps({"import": t1 - t0, "load": t2 - t1, "passages": passages, "all
 BREAKDOWN = (
     STEP_TIMER
     + """
-from bot import indexer
-t = step("import bot.indexer (numpy, faiss)", t)
+from bot.index import builder as indexer
+t = step("import bot.index.builder (numpy, faiss)", t)
 import faiss
-from bot import ann
-from bot.documents import corpus_files, read_document
-from bot.encoder import load_encoder, resolve_model_path
-from bot.lexical import LexicalIndex
-from bot.onnx_export import export_onnx
-from bot.settings import Settings
-from bot.splitter import split_document
+from bot.index import dense as ann
+from bot.corpus.documents import corpus_files, read_document
+from bot.encoders.base import resolve_model_path
+from bot.encoders.factory import load_encoder
+from bot.index.lexical import LexicalIndex
+from bot.encoders.onnx_export import export_onnx
+from bot.config import Settings
+from bot.corpus.splitting import split_document
 settings = Settings.from_env(environ={}, dotenv=None).with_values({"corpus_dir": sys.argv[1]})
 scratch = Path(sys.argv[2])
 texts = json.load(open(sys.argv[3], encoding="utf-8"))
@@ -100,9 +101,9 @@ print(json.dumps({"stages": times, "passages": len(passages)}))
 
 def indexer_texts(build: Path) -> dict[str, list[str]]:
     """The texts a build embeds: each passage, then each sentence of a passage that has several
-    (a passage of one sentence reuses its own vector), as `bot.vectors.embed_passages` forms them."""
-    from bot.splitter import sentence_spans
-    from bot.store import read_manifest, read_passages
+    (a passage of one sentence reuses its own vector), as `bot.index.embedding.embed_passages` forms them."""
+    from bot.corpus.splitting import sentence_spans
+    from bot.index.store import read_manifest, read_passages
 
     passages = [p.text for p in read_passages(build, read_manifest(build).passages)]
     sentences: list[str] = []

@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))  # run as a plain script too
 
-from bot.settings import Settings  # noqa: E402
+from bot.config import Settings  # noqa: E402
 
 SCIFACT = Path("/work/shared/eval/scifact")
 WORK = REPO / "bench" / ".work"
@@ -122,7 +122,7 @@ def _ignore_work_folder() -> None:
 def ensure_index(workdir: Path = DEFAULT_WORKDIR, data: Path = SCIFACT, docs: int | None = None) -> Settings:
     """Write the BEIR corpus (its first `docs` documents, or all) as a citebot corpus and build or refresh
     its index; return the settings that open it. Says what it does on standard error."""
-    from bot.indexer import build_index
+    from bot.index.builder import build_index
 
     settings, count = write_sample_corpus(workdir, data, docs)
     if is_current(settings):
@@ -158,9 +158,9 @@ def is_current(settings: Settings) -> bool:
     Stricter than `citebot info`: a file whose mtime changed but content did not is "current" there,
     yet costs `ask` a hash of the file on every start. A refresh records the new mtimes.
     """
-    from bot.documents import corpus_files, document_id
+    from bot.corpus.documents import corpus_files, document_id
     from bot.errors import CitebotError
-    from bot.store import read_manifest
+    from bot.index.store import read_manifest
 
     try:
         manifest = read_manifest(current_build(settings))
@@ -179,7 +179,7 @@ def _stats(files: Mapping[str, Path]) -> dict[str, os.stat_result]:
 
 def current_build(settings: Settings) -> Path:
     """The live build folder of the index (named by index/CURRENT)."""
-    from bot.store import current_build as live
+    from bot.index.store import current_build as live
 
     return live(settings.index_dir)
 

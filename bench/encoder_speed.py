@@ -4,7 +4,7 @@ Encodes the first N SciFact documents (title + " " + text, most longer than 256 
 with bare `SentenceTransformer.encode(normalize_embeddings=True)` and with `OnnxEncoder` on an
 fp32 and a dynamically quantized int8 export, taking turns chunk by chunk so that background
 load hits all three alike. Reports export times, throughput, ratios,
-cosine agreement, and a cold process that imports `bot.onnx_encoder`, loads the export and
+cosine agreement, and a cold process that imports `bot.encoders.onnx`, loads the export and
 encodes one question. Writes bench/results/encoder_speed.json. The machine's load average is
 recorded too: on a shared 2-core box other jobs skew the figures.
 
@@ -32,14 +32,14 @@ if str(REPO) not in sys.path:
 
 from common import fastest_probe  # noqa: E402
 
-from bot.onnx_encoder import OnnxEncoder, default_threads  # noqa: E402
-from bot.onnx_export import export_onnx  # noqa: E402
+from bot.encoders.onnx import OnnxEncoder, default_threads  # noqa: E402
+from bot.encoders.onnx_export import export_onnx  # noqa: E402
 
 QUESTION = "How do mitochondria produce energy for the cell?"
 COLD_PROBE = """
 import json, sys, time
 t0 = time.perf_counter()
-from bot.onnx_encoder import OnnxEncoder
+from bot.encoders.onnx import OnnxEncoder
 t1 = time.perf_counter()
 encoder = OnnxEncoder(sys.argv[1])
 t2 = time.perf_counter()

@@ -19,7 +19,7 @@ from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from tests.fake_discord import FakeDiscord, Interaction
+    from tests.discord.fake_discord import FakeDiscord, Interaction
 
 TOKEN = "bench-token"
 ANSWERED = "**Q:**"  # how every answer (confident, low-confidence or none found) begins
@@ -42,8 +42,8 @@ def fake_process(conn: Connection, plan: list[tuple[str, str]], solo: int, timeo
 
 
 async def _fake_main(conn: Connection, plan: list[tuple[str, str]], solo: int, timeout: float) -> None:
-    from tests.fake_discord import FakeDiscord, Person
-    from tests.fake_discord.world import user_json
+    from tests.discord.fake_discord import FakeDiscord, Person
+    from tests.discord.fake_discord.world import user_json
 
     loop = asyncio.get_running_loop()
     async with FakeDiscord(token=TOKEN) as fake:

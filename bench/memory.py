@@ -45,8 +45,8 @@ def step(name):
 step("interpreter")
 import bot.cli.ask, bot.cli.main
 step("import bot.cli.ask (numpy, faiss)")
-from bot.retriever import Retriever
-from bot.settings import Settings
+from bot.retrieval.retriever import Retriever
+from bot.config import Settings
 settings = Settings.from_env(environ={}, dotenv=None).with_values({"corpus_dir": sys.argv[1], "index_dir": sys.argv[2]})
 retriever = Retriever.open(settings, notify=lambda message: None)
 step("Retriever.open (manifest, encoder, passages, FAISS, BM25)")

@@ -42,7 +42,7 @@ from common import (
     write_json,
 )
 
-from bot.settings import Settings
+from bot.config import Settings
 
 # Query ids 0, 2 and 4 of queries.jsonl: three SciFact claims.
 COLD_QUESTIONS = 3
@@ -54,10 +54,10 @@ ALONE_PROBE = """
 import json, sys, time
 from pathlib import Path
 import faiss
-from bot.onnx_encoder import OnnxEncoder
-from bot.retriever import Retriever
-from bot.settings import Settings
-from bot.store import current_build
+from bot.encoders.onnx import OnnxEncoder
+from bot.retrieval.retriever import Retriever
+from bot.config import Settings
+from bot.index.store import current_build
 corpus, index_dir, what, onnx_threads, faiss_threads = sys.argv[1:]
 asked = json.load(sys.stdin)
 if what == "floor":
@@ -87,12 +87,12 @@ STAGE_PROBE = (
 import bot.cli.ask, bot.cli.main
 t = step("import bot.cli.ask (numpy, faiss)", t)
 import faiss
-from bot.freshness import corpus_changes
-from bot.lexical import LexicalIndex
-from bot.retriever import Retriever, load_query_encoder
-from bot.settings import Settings
-from bot.store import current_build, read_manifest, read_passages
-from bot.vectors import Vectors
+from bot.corpus.freshness import corpus_changes
+from bot.index.lexical import LexicalIndex
+from bot.retrieval.retriever import Retriever, load_query_encoder
+from bot.config import Settings
+from bot.index.store import current_build, read_manifest, read_passages
+from bot.index.vectors import Vectors
 settings = Settings.from_env(environ={}, dotenv=None).with_values({"corpus_dir": sys.argv[1], "index_dir": sys.argv[2]})
 t = clock()
 build = current_build(settings.index_dir)
@@ -168,10 +168,10 @@ def warm(settings: Settings, asked: list[str]) -> dict[str, Any]:
     """Per-question latency of `Retriever.ask` (hybrid, dense), its parts, and the raw floor, interleaved."""
     import faiss
 
-    from bot import ann
-    from bot.onnx_encoder import default_threads
-    from bot.retriever import Retriever
-    from bot.store import FAISS
+    from bot.encoders.onnx import default_threads
+    from bot.index import dense as ann
+    from bot.index.store import FAISS
+    from bot.retrieval.retriever import Retriever
 
     build = current_build(settings)
     retriever = Retriever.open(settings, notify=note)
@@ -245,7 +245,7 @@ def warm(settings: Settings, asked: list[str]) -> dict[str, Any]:
 def alone_in_process(settings: Settings, asked: list[str], rounds: int = 2) -> dict[str, dict[str, float]]:
     """Each task alone in fresh processes, `rounds` times in turn: the floor (default ONNX threads, 1 thread;
     faiss on 1 thread or its default), ask hybrid and ask dense; per-question milliseconds pooled over rounds."""
-    from bot.onnx_encoder import default_threads
+    from bot.encoders.onnx import default_threads
 
     cores = default_threads()
     variants = {

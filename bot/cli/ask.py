@@ -7,10 +7,10 @@ import sys
 
 from bot.cli.progress import progress_bar
 from bot.cli.render import Style, answer_json, answer_text, dumps
+from bot.config import Settings
 from bot.errors import BadQuestion, IndexMissing
-from bot.question import clean_question
-from bot.retriever import Retriever
-from bot.settings import Settings
+from bot.retrieval.question import clean_question
+from bot.retrieval.retriever import Retriever
 
 PROMPT = "citebot> "
 
@@ -31,7 +31,7 @@ def open_or_build(settings: Settings) -> Retriever:
         return Retriever.open(settings)
     except IndexMissing:
         print(f"No index in {settings.index_dir} yet: building it from {settings.corpus_dir} first.", file=sys.stderr)
-    from bot.indexer import build_index
+    from bot.index.builder import build_index
 
     report = build_index(settings, progress=progress_bar)
     print(report.summary(), file=sys.stderr)

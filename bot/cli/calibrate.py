@@ -13,9 +13,9 @@ import sys
 from dataclasses import asdict
 from typing import Any
 
-from bot.answer_kind import wanted_kind
 from bot.cli.ask import open_or_build
 from bot.cli.render import dumps
+from bot.config import Settings
 from bot.evaluation.questions import (
     Outcome,
     balanced_accuracy,
@@ -28,7 +28,7 @@ from bot.evaluation.questions import (
     tally,
     unmatched,
 )
-from bot.settings import Settings
+from bot.retrieval.answer_kind import wanted_kind
 
 GRID = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
 FEW = 10  # fewer questions than this on either side make the threshold a rough guess

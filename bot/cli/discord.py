@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bot.settings import Settings
+from bot.config import Settings
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:

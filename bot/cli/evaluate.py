@@ -7,8 +7,8 @@ import sys
 
 from bot.cli.progress import progress_bar
 from bot.cli.render import dumps
+from bot.config import MODES, Settings
 from bot.evaluation.runner import REPORTED, EvalResult, run_eval
-from bot.settings import MODES, Settings
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:

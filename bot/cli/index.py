@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 
 from bot.cli.progress import progress_bar
-from bot.indexer import build_index
-from bot.settings import Settings
+from bot.config import Settings
+from bot.index.builder import build_index
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:

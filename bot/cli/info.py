@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from bot.freshness import corpus_changes
-from bot.settings import Settings
-from bot.store import OUTDATED_CUT, current_build, outdated_cut, read_manifest
+from bot.config import Settings
+from bot.corpus.freshness import corpus_changes
+from bot.corpus.splitting import CUT_RULES
+from bot.index.store import OUTDATED_CUT, current_build, outdated_cut, read_manifest
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -14,7 +15,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     manifest = read_manifest(build)
     changes = corpus_changes(manifest, settings.corpus_dir)
     state = f"stale: {changes.describe()}; run `citebot index`" if changes.stale else "current"
-    if outdated_cut(manifest):
+    if outdated_cut(manifest, CUT_RULES):
         state += f" ({OUTDATED_CUT}; run `citebot index`)"
     print(f"index      {build}")
     print(f"built      {manifest.built_at}")

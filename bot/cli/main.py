@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot import __version__
+from bot.config import Settings
 from bot.errors import CitebotError
-from bot.settings import Settings
 
 COMMANDS = {
     "ask": "bot.cli.ask",

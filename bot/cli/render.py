@@ -9,7 +9,7 @@ import textwrap
 from dataclasses import asdict
 from typing import Any
 
-from bot.models import Answer, Hit, IndexInfo
+from bot.records import Answer, Hit, IndexInfo
 
 
 def answer_json(answer: Answer) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bot.models import Hit
+from bot.records import Hit
 
 KEY_HEX_DIGITS = 12
 

@@ -10,6 +10,7 @@ import discord
 import yarl
 from discord.ext import commands
 
+from bot.config import Settings
 from bot.discord_app.answers import AnswerCache
 from bot.discord_app.buttons import FeedbackButton, MoreButton
 from bot.discord_app.feedback import FeedbackLog
@@ -17,9 +18,8 @@ from bot.discord_app.gate import Gate
 from bot.discord_app.respond import NO_PINGS
 from bot.discord_app.tree import CiteTree
 from bot.errors import ConfigError
-from bot.models import Answer
-from bot.retriever import Retriever
-from bot.settings import Settings
+from bot.records import Answer
+from bot.retrieval.retriever import Retriever
 
 log = logging.getLogger(__name__)
 EXTENSIONS = ("ask", "mentions", "status", "reindex")  # modules of bot.discord_app.cogs

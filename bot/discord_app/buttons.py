@@ -16,7 +16,7 @@ import discord
 from bot.discord_app import render
 from bot.discord_app.answers import KEY_HEX_DIGITS
 from bot.discord_app.respond import explain, send, send_private, within_deadline
-from bot.models import Answer, Hit
+from bot.records import Answer, Hit
 
 if TYPE_CHECKING:
     from bot.discord_app.app import CiteBot

@@ -6,7 +6,7 @@ import math
 import time
 from collections.abc import Callable
 
-from bot.settings import Settings
+from bot.config import Settings
 
 
 class Gate:

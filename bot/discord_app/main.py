@@ -6,10 +6,10 @@ import asyncio
 
 import discord
 
+from bot.config import Settings
 from bot.discord_app.app import CiteBot, open_retriever
 from bot.errors import ConfigError
-from bot.retriever import Retriever
-from bot.settings import Settings
+from bot.retrieval.retriever import Retriever
 
 MISSING_TOKEN = "DISCORD_TOKEN is not set; put the bot's token in the environment or in a .env file."
 REJECTED_TOKEN = (

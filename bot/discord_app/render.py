@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import discord
 from discord.utils import escape_markdown
 
-from bot.models import Answer, Hit
+from bot.records import Answer, Hit
 
 CONTENT_MAX = 2000
 DESCRIPTION_MAX = 4096

@@ -16,10 +16,10 @@ from typing import Any
 
 import numpy as np
 
-from bot.answer_kind import missing_kind
 from bot.errors import BadQuestion, QuestionSetError
-from bot.question import clean_question
-from bot.retriever import Retriever, is_answered
+from bot.retrieval.answer_kind import missing_kind
+from bot.retrieval.question import clean_question
+from bot.retrieval.retriever import Retriever, is_answered
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.config import Settings
+from bot.encoders.base import ProgressFactory
 from bot.evaluation.beir import BeirDataset, load_beir
 from bot.evaluation.metrics import evaluate
-from bot.indexer import ProgressFactory, build_index
-from bot.retriever import Retriever
-from bot.settings import Settings
+from bot.index.builder import build_index
+from bot.retrieval.retriever import Retriever
 
 REPORTED = ("ndcg@10", "recall@10", "recall@100", "mrr@10")
 PASSAGES_PER_DOCUMENT = 4  # candidates fetched per wanted document, since a document has several passages

@@ -12,7 +12,7 @@ from discord.ext import commands
 
 from bot.discord_app.app import open_retriever
 from bot.discord_app.respond import send_private
-from bot.indexer import build_index
+from bot.index.builder import build_index
 
 if TYPE_CHECKING:
     from bot.discord_app.app import CiteBot

@@ -12,7 +12,7 @@ from discord.utils import escape_markdown, format_dt
 
 from bot.discord_app.render import shorten
 from bot.discord_app.respond import NO_PINGS
-from bot.models import IndexInfo
+from bot.records import IndexInfo
 
 if TYPE_CHECKING:
     from bot.discord_app.app import CiteBot

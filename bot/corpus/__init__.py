@@ -1,0 +1,1 @@
+"""The corpus: documents read from a folder and cut into passages (no model, no index)."""

@@ -1,0 +1,139 @@
+"""Loading the corpus: UTF-8 .txt/.md files, front matter, titles."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.errors import CorpusError
+from bot.records import Document, DocumentInfo
+
+SUFFIXES = (".txt", ".md")
+Warn = Callable[[str], None]
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+_HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$")
+# A kicker is a short label above a headline, such as "Additional Coverage:" or "UPDATE -".
+_KICKER = re.compile(r"^[^.!?]{1,40}[:\-–—|]$")
+_MAX_TITLE = 200
+_SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)]?\s+[A-Z]")
+
+
+def document_id(path: Path, root: Path) -> str:
+    """Stable id: the path relative to the corpus folder, with forward slashes."""
+    return path.relative_to(root).as_posix()
+
+
+def content_hash(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def corpus_files(root: Path) -> list[Path]:
+    """Every .txt/.md file under `root`, sorted, hidden files and folders skipped.
+
+    Walks with os.walk on plain strings: on every cold `ask` (the freshness check) this is
+    several times faster than pathlib's rglob on a corpus of thousands of files.
+    """
+    if not root.is_dir():
+        raise CorpusError(f"The corpus folder {root} does not exist; create it and put .txt or .md files in it.")
+    found = []
+    for folder, subfolders, names in os.walk(root):
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+        for name in names:
+            path = os.path.join(folder, name)
+            if not name.startswith(".") and name.lower().endswith(SUFFIXES) and os.path.isfile(path):
+                found.append(path)
+    return [Path(path) for path in sorted(found)]
+
+
+def read_document(path: Path, root: Path, warn: Warn) -> Document | None:
+    """Load one file, or warn (naming it) and return None when it is unreadable, not UTF-8 or empty."""
+    name = document_id(path, root)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        warn(f"skipped {name}: cannot read it ({exc.strerror or exc}).")
+        return None
+    try:
+        decoded = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        warn(f"skipped {name}: not UTF-8 (invalid byte at offset {exc.start}); convert it to UTF-8.")
+        return None
+    return parse_document(decoded, name, str(path), content_hash(raw), warn)
+
+
+def parse_document(raw: str, doc_id: str, source: str, digest: str, warn: Warn | None = None) -> Document | None:
+    """Split front matter from the body and find the title. None (with a warning) if there is no text."""
+    meta, body = split_front_matter(raw.replace("\r\n", "\n"))
+    if not body.strip():
+        if warn is not None:
+            warn(f"skipped {doc_id}: it holds no text.")
+        return None
+    title, content_start = find_title(body)
+    title = meta.get("title") or title or Path(doc_id).stem.replace("_", " ").replace("-", " ")
+    if "title" in meta:
+        content_start = 0
+    info = DocumentInfo(
+        id=doc_id,
+        title=title,
+        source=meta.get("source") or source,
+        url=meta.get("url") or (meta["source"] if meta.get("source", "").startswith("http") else None),
+        date=meta.get("date"),
+    )
+    return Document(info=info, text=body, content_hash=digest, content_start=content_start)
+
+
+def split_front_matter(text: str) -> tuple[dict[str, str], str]:
+    """Parse a leading `---` block of `key: value` lines (a YAML subset); return (meta, body)."""
+    match = _FRONT_MATTER.match(text)
+    if match is None:
+        return {}, text
+    meta = {}
+    for line in match.group(1).splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key.strip():
+            meta[key.strip().lower()] = value.strip().strip("'\"")
+    return meta, text[match.end() :]
+
+
+def find_title(body: str) -> tuple[str | None, int]:
+    """The first heading or headline line (kickers skipped) and the offset where content starts after it.
+
+    A headline is a short line that does not end like a sentence. One sentence ending in a period
+    that stands alone as a paragraph above the text (as titles of papers do) is the title too,
+    but as it may as well be an opening sentence, it stays in the content (offset 0).
+    """
+    offset = 0
+    lines = body.split("\n")
+    for number, line in enumerate(lines):
+        stripped = line.strip()
+        end = offset + len(line)
+        offset = end + 1
+        if not stripped:
+            continue
+        heading = _HEADING.match(stripped)
+        if heading:
+            return heading.group(1).strip(), end
+        if _KICKER.match(stripped):
+            continue
+        if len(stripped) <= _MAX_TITLE and not stripped.endswith((".", "?", "!", ",", ";")):
+            return stripped, end
+        if _is_title_sentence(stripped, lines[number + 1 :]):
+            return stripped.removesuffix("."), 0
+        return None, 0
+    return None, 0
+
+
+def _is_title_sentence(line: str, rest: list[str]) -> bool:
+    """One short sentence ending in a period, then a blank line, then more text."""
+    return (
+        len(line) <= _MAX_TITLE
+        and line.endswith(".")
+        and not _SENTENCE_BREAK.search(line[:-1])
+        and bool(rest)
+        and not rest[0].strip()
+        and any(later.strip() for later in rest)
+    )

@@ -1,0 +1,283 @@
+"""Building the index from the corpus: incremental by default, atomic always."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from bot.config import Settings
+from bot.corpus.documents import corpus_files, document_id, read_document
+from bot.corpus.splitting import CUT_RULES, SplitSettings, split_document
+from bot.encoders.base import Encoder, ProgressFactory, resolve_model_path
+from bot.encoders.factory import load_encoder
+from bot.errors import CitebotError, CorpusError, IndexMissing
+from bot.index import dense as ann
+from bot.index.embedding import embed_passages
+from bot.index.lexical import LexicalIndex
+from bot.index.store import (
+    ENCODER,
+    FAISS,
+    FORMAT_VERSION,
+    LEXICAL,
+    OUTDATED_CUT,
+    DocumentEntry,
+    Manifest,
+    PassageTable,
+    check_model,
+    current_build,
+    file_sizes,
+    new_build_folder,
+    outdated_cut,
+    publish,
+    read_manifest,
+    read_passages,
+    write_passages,
+)
+from bot.index.vectors import Vectors
+from bot.records import Document, Passage
+
+Notify = Callable[[str], None]
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did, for the closing summary line."""
+
+    added: int
+    changed: int
+    removed: int
+    unchanged: int
+    passages: int
+    seconds: float
+    skipped: tuple[str, ...]
+    ann: str
+
+    def summary(self) -> str:
+        skipped = f", {len(self.skipped)} skipped" if self.skipped else ""
+        indexed = self.added + self.changed + self.unchanged
+        return (
+            f"Indexed {indexed} document{'' if indexed == 1 else 's'}: {self.added} added, "
+            f"{self.changed} changed, {self.removed} removed, {self.unchanged} unchanged{skipped}; "
+            f"{self.passages} passages ({self.ann}) in {self.seconds:.1f} s."
+        )
+
+
+@dataclass(frozen=True)
+class _Previous:
+    """The last build, reused for documents whose content did not change."""
+
+    build: Path
+    manifest: Manifest
+    passages: PassageTable
+    vectors: Vectors
+
+    def entries(self) -> dict[str, DocumentEntry]:
+        return {entry.info.id: entry for entry in self.manifest.documents}
+
+
+def split_settings(settings: Settings, max_tokens: int) -> SplitSettings:
+    """The splitter settings a build with these settings uses."""
+    return SplitSettings(
+        max_tokens=max_tokens, target_tokens=settings.passage_tokens, overlap_sentences=settings.overlap_sentences
+    )
+
+
+def build_index(
+    settings: Settings,
+    full: bool = False,
+    notify: Notify = _stderr,
+    progress: ProgressFactory | None = None,
+) -> BuildReport:
+    """Build or refresh the index of `settings.corpus_dir` into `settings.index_dir`.
+
+    Only new or changed documents are embedded unless `full`; the new build is published
+    atomically, so an interrupted build leaves the previous index as it was.
+    """
+    started = time.perf_counter()
+    skipped: list[str] = []
+
+    def skip(message: str) -> None:
+        skipped.append(message)
+        notify(f"warning: {message}")
+
+    corpus_dir = settings.corpus_dir
+    documents = [doc for path in corpus_files(corpus_dir) if (doc := read_document(path, corpus_dir, skip))]
+    if not documents:
+        raise CorpusError(f"The corpus folder {corpus_dir} holds no usable .txt or .md document.")
+    previous = None if full else _load_previous(settings, notify)
+    build = new_build_folder(settings.index_dir)
+    try:
+        export = _export_encoder(settings, build, previous, notify)
+        quantized = export is not None and settings.quantize
+        if previous is not None and previous.manifest.quantized != quantized:
+            notify(f"note: the encoder is now {'int8' if quantized else 'fp32'}; re-embedding every document.")
+            previous = None
+        known = previous.entries() if previous else {}
+        fresh = [doc for doc in documents if doc.id not in known or known[doc.id].content_hash != doc.content_hash]
+        new_passages: dict[str, list[Passage]] = {}
+        new_vectors: dict[str, Vectors] = {}
+        if fresh or previous is None:
+            encoder = load_encoder(settings.model, build / export if export else None, notify)
+            splitting = split_settings(settings, encoder.max_tokens)
+            dimension = encoder.dimension
+            new_passages = {doc.id: split_document(doc, splitting, encoder.token_spans) for doc in fresh}
+            new_vectors = _embed(encoder, fresh, new_passages, progress)
+        else:
+            splitting = SplitSettings(**previous.manifest.splitter)
+            dimension = previous.manifest.dimension
+
+        passages: list[Passage] = []
+        blocks: list[Vectors] = []
+        entries: list[DocumentEntry] = []
+        for doc in documents:
+            if doc.id in new_passages:
+                doc_passages, doc_vectors = new_passages[doc.id], new_vectors[doc.id]
+            else:
+                assert previous is not None
+                entry = known[doc.id]
+                doc_passages = previous.passages[entry.first : entry.last]
+                doc_vectors = previous.vectors.slice(entry.first, entry.last)
+            stat = (corpus_dir / doc.id).stat()
+            first = len(passages)
+            passages.extend(doc_passages)
+            blocks.append(doc_vectors)
+            entries.append(
+                DocumentEntry(doc.info, doc.content_hash, stat.st_size, stat.st_mtime_ns, first, len(passages))
+            )
+
+        ann_name = _write_data(build, documents, passages, Vectors.concat(blocks, dimension), previous)
+        manifest = Manifest(
+            format_version=FORMAT_VERSION,
+            model=settings.model,
+            dimension=dimension,
+            splitter=asdict(splitting),
+            built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            corpus_dir=str(corpus_dir),
+            documents=tuple(entries),
+            passages=len(passages),
+            ann=ann_name,
+            encoder_export=export,
+            quantized=quantized,
+            files=file_sizes(build),
+            skipped=_skipped_fingerprints(corpus_dir, documents),
+        )
+        publish(settings.index_dir, build, manifest)
+    except BaseException:
+        shutil.rmtree(build, ignore_errors=True)  # the previous build stays current
+        raise
+    current = {doc.id for doc in documents}
+    return BuildReport(
+        added=len(current - known.keys()),
+        changed=sum(1 for doc in fresh if doc.id in known),
+        removed=len(known.keys() - current),
+        unchanged=len(documents) - len(fresh),
+        passages=len(passages),
+        seconds=time.perf_counter() - started,
+        skipped=tuple(skipped),
+        ann=ann_name,
+    )
+
+
+def _load_previous(settings: Settings, notify: Notify) -> _Previous | None:
+    """The current build if it can be reused; otherwise None (and say why, unless there is none)."""
+    try:
+        build = current_build(settings.index_dir)
+        manifest = read_manifest(build)
+        check_model(manifest, settings.model)
+        if (
+            manifest.splitter.get("target_tokens") != settings.passage_tokens
+            or manifest.splitter.get("overlap_sentences") != settings.overlap_sentences
+        ):
+            notify("note: the passage settings changed; re-embedding every document.")
+            return None
+        if outdated_cut(manifest, CUT_RULES):
+            notify(f"note: {OUTDATED_CUT}; re-embedding every document.")
+            return None
+        return _Previous(build, manifest, read_passages(build, manifest.passages), Vectors.load(build))
+    except IndexMissing:
+        return None
+    except (CitebotError, OSError, ValueError) as exc:
+        notify(f"note: the previous index cannot be reused ({exc}); rebuilding everything.")
+        return None
+
+
+def _embed(
+    encoder: Encoder, documents: list[Document], passages: dict[str, list[Passage]], progress: ProgressFactory | None
+) -> dict[str, Vectors]:
+    """Embed the passages of `documents` in one batched pass; return each document's rows."""
+    vectors = embed_passages(encoder, [p for doc in documents for p in passages[doc.id]], progress)
+    result = {}
+    offset = 0
+    for doc in documents:
+        count = len(passages[doc.id])
+        result[doc.id] = vectors.slice(offset, offset + count)
+        offset += count
+    return result
+
+
+def _write_data(
+    build: Path, documents: list[Document], passages: list[Passage], vectors: Vectors, previous: _Previous | None
+) -> str:
+    """Write passages, vectors, the FAISS index and the BM25 index into `build`; return the FAISS kind."""
+    import faiss
+
+    write_passages(build, passages)
+    vectors.save(build)
+    earlier = faiss.read_index(str(previous.build / FAISS)) if previous and (previous.build / FAISS).is_file() else None
+    index = ann.build(np.ascontiguousarray(vectors.passages), previous=earlier)
+    faiss.write_index(index, str(build / FAISS))
+    titles = {doc.id: doc.info.title for doc in documents}
+    LexicalIndex.build([f"{titles[p.doc_id]}\n{p.text}" for p in passages]).save(build / LEXICAL)
+    return ann.describe(index)
+
+
+def _export_encoder(settings: Settings, build: Path, previous: _Previous | None, notify: Notify) -> str | None:
+    """Give the build its ONNX encoder (int8 if `settings.quantize`): reuse the previous export or make one."""
+    target = build / ENCODER
+    if (
+        previous
+        and previous.manifest.encoder_export
+        and previous.manifest.quantized == settings.quantize
+        and (previous.build / ENCODER).is_dir()
+    ):
+        shutil.copytree(previous.build / ENCODER, target, copy_function=_link_or_copy)
+        return ENCODER
+    try:
+        from bot.encoders.onnx_export import export_onnx
+
+        export_onnx(resolve_model_path(settings.model), target, name=settings.model, quantize=settings.quantize)
+    except Exception as exc:  # any failure only costs query speed: sentence-transformers still answers
+        shutil.rmtree(target, ignore_errors=True)
+        notify(f"note: no fast query encoder ({type(exc).__name__}: {exc}); questions will load sentence-transformers.")
+        return None
+    return ENCODER
+
+
+def _link_or_copy(source: str, destination: str) -> None:
+    try:
+        os.link(source, destination)
+    except OSError:
+        shutil.copy2(source, destination)
+
+
+def _skipped_fingerprints(corpus_dir: Path, documents: list[Document]) -> dict[str, list[int]]:
+    indexed = {doc.id for doc in documents}
+    result = {}
+    for path in corpus_files(corpus_dir):
+        name = document_id(path, corpus_dir)
+        if name not in indexed:
+            stat = path.stat()
+            result[name] = [stat.st_size, stat.st_mtime_ns]
+    return result

@@ -1,0 +1,1 @@
+"""Retrieval: a question in, an Answer out. The only layer front ends call."""

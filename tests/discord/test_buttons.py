@@ -1,0 +1,78 @@
+"""The buttons under an answer: more results, feedback to a JSONL file, polite expiry."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from bot.discord_app.app import CiteBot
+from bot.discord_app.buttons import EXPIRED, MAX_RESULTS
+from tests.discord.fake_discord import FakeDiscord, Interaction
+from tests.discord.support import QUESTION
+
+pytestmark = pytest.mark.anyio
+EPHEMERAL = 64
+
+
+async def ask_and_answer(fake: FakeDiscord, k: int = 2) -> tuple[Interaction, dict[str, Any]]:
+    interaction = await fake.slash("ask", {"question": QUESTION, "k": k})
+    response = await fake.response_to(interaction)
+    return interaction, response.response["resource"]["message"]
+
+
+def button_ids(message: dict[str, Any], prefix: str) -> list[str]:
+    ids = [b["custom_id"] for row in message["components"] for b in row["components"]]
+    return [custom_id for custom_id in ids if custom_id.startswith(prefix)]
+
+
+def button(message: dict[str, Any], prefix: str) -> str:
+    return button_ids(message, prefix)[0]
+
+
+async def test_more_results_pages_through_the_rest_to_the_presser(fake: FakeDiscord, citebot: CiteBot) -> None:
+    everything = citebot.retriever.ask(QUESTION, MAX_RESULTS).hits
+    _, message = await ask_and_answer(fake, k=2)
+    shown = [embed["title"] for embed in message["embeds"]]
+    while any(button_ids(message, "citebot:more:")):
+        more = await fake.click(int(message["id"]), button_ids(message, "citebot:more:")[0])
+        response = await fake.response_to(more)
+        assert response.json["type"] == 4 and response.json["data"]["flags"] == EPHEMERAL
+        message = response.response["resource"]["message"]
+        if not message["embeds"]:  # the retriever had returned all there was, exactly a page
+            assert message["content"].endswith("\nNo further passages.") and message["components"] == []
+            break
+        first, last = message["embeds"][0]["title"].split(".")[0], message["embeds"][-1]["title"].split(".")[0]
+        assert message["content"].endswith(f"Passages {first}–{last}:" if first != last else f"Passage {first}:")
+        shown += [embed["title"] for embed in message["embeds"]]
+    assert shown == [f"{hit.rank}. {hit.document.title}" for hit in everything]
+
+
+async def test_feedback_is_appended_to_the_jsonl_file(fake: FakeDiscord, citebot: CiteBot) -> None:
+    _, message = await ask_and_answer(fake)
+    right = await fake.click(int(message["id"]), button(message, "citebot:right:"))
+    thanks = await fake.response_to(right)
+    assert thanks.json["data"]["flags"] == EPHEMERAL and thanks.json["data"]["content"].startswith("Thank you")
+    wrong = await fake.click(int(message["id"]), button(message, "citebot:wrong:"), user=fake.world.admin)
+    await fake.response_to(wrong)
+    lines = [json.loads(line) for line in citebot.settings.feedback_path.read_text().splitlines()]
+    assert [(line["question"], line["verdict"]) for line in lines] == [(QUESTION, "right"), (QUESTION, "wrong")]
+    passage = lines[0]["passage_id"]
+    assert passage and passage in {p.id for p in citebot.retriever.passages}
+    assert set(lines[0]) == {"question", "passage_id", "verdict", "time"}
+
+
+async def test_expired_buttons_fail_politely(fake: FakeDiscord, citebot: CiteBot) -> None:
+    _, message = await ask_and_answer(fake)
+    citebot.answers.ttl = 0  # as if a day had passed (or the bot had restarted)
+    for prefix in ("citebot:right:", "citebot:more:"):
+        press = await fake.click(int(message["id"]), button(message, prefix))
+        response = await fake.response_to(press)
+        assert response.json["data"] == {
+            "content": EXPIRED,
+            "flags": EPHEMERAL,
+            "tts": False,
+            "allowed_mentions": {"parse": []},
+        }
+    assert not citebot.settings.feedback_path.exists()

@@ -1,0 +1,110 @@
+"""How answers look on Discord, checked against Discord's limits as the fake server enforces them."""
+
+from __future__ import annotations
+
+import discord
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.discord_app.render import ELLIPSIS, first_page, hit_embeds, more_page, quote
+from bot.records import Answer, DocumentInfo, Hit, IndexInfo, Passage
+from tests.discord.fake_discord.limits import message_errors
+
+INFO = IndexInfo(built_at="2025-01-01T00:00:00+00:00", model="all-MiniLM-L6-v2", documents=1, passages=9)
+
+
+def hit(
+    rank: int,
+    text: str,
+    highlight: str,
+    *,
+    url: str | None = None,
+    title: str = "Tokyo talks",
+    caveat: str | None = None,
+) -> Hit:
+    document = DocumentInfo(id="doc", title=title, source="corpus/doc.txt", url=url, date="2025-03-30")
+    passage = Passage(id=f"doc:{rank}", doc_id="doc", paragraph=rank + 1, start=0, end=len(text), text=text)
+    return Hit(passage, document, score=0.7 - rank / 100, rank=rank, highlight=highlight, caveat=caveat)
+
+
+def answer(
+    *hits: Hit, answered: bool = True, question: str = "Who met in Tokyo?", notices: tuple[str, ...] = ()
+) -> Answer:
+    return Answer(question=question, answered=answered, hits=hits, index=INFO, notices=notices)
+
+
+def accepted(content: str, embeds: list[discord.Embed]) -> bool:
+    return message_errors({"content": content, "embeds": [e.to_dict() for e in embeds]}, creating=True) is None
+
+
+def test_the_best_sentence_is_bold_and_markdown_in_passages_is_escaped() -> None:
+    text, shortened = quote(
+        "First *point*. Hegseth met Nakatani in Tokyo. Last.", "Hegseth met Nakatani in Tokyo.", 500
+    )
+    assert text == r"First \*point\*. **Hegseth met Nakatani in Tokyo.** Last."
+    assert not shortened
+
+
+def test_a_long_passage_is_cut_around_its_best_sentence_visibly() -> None:
+    before, best, after = "a" * 3000 + " ", "The answer is here.", " " + "b" * 3000
+    text, shortened = quote(before + best + after, best, 1000)
+    assert shortened and len(text) <= 1000
+    assert text.startswith(ELLIPSIS) and text.endswith(ELLIPSIS)
+    assert "**The answer is here.**" in text
+
+
+@given(st.text(max_size=3000), st.data(), st.integers(min_value=1, max_value=4096))
+def test_quotes_never_exceed_their_limit(text: str, data: st.DataObject, limit: int) -> None:
+    start = data.draw(st.integers(min_value=0, max_value=len(text)))
+    end = data.draw(st.integers(min_value=start, max_value=len(text)))
+    quoted, shortened = quote(text, text[start:end], limit)
+    assert len(quoted) <= limit
+    if limit >= 2 * len(text) + 4:  # room for every character escaped, and the bold markers
+        assert not shortened
+    if not shortened:
+        assert quoted.count(ELLIPSIS) == text.count(ELLIPSIS)
+
+
+def test_five_huge_passages_fit_in_one_message() -> None:
+    hits = [hit(rank, "word " * 2000, "word", title="T" * 300) for rank in range(1, 6)]
+    embeds = hit_embeds(hits)
+    assert sum(len(e) for e in embeds) <= 6000
+    assert all(len(e.description or "") <= 4096 and len(e.title or "") <= 256 for e in embeds)
+    assert all("shortened" in (e.footer.text or "") for e in embeds)
+    assert accepted("**Q:** x", embeds)
+
+
+def test_citation_carries_title_paragraph_score_date_and_a_web_url_only() -> None:
+    web, local = hit(1, "Text.", "Text.", url="https://example.org/a"), hit(2, "Text.", "Text.", url="file:///etc")
+    first, second = hit_embeds([web, local])
+    assert first.title == "1. Tokyo talks" and first.url == "https://example.org/a"
+    assert first.footer.text == "paragraph 2 · score 0.69 · 2025-03-30"
+    assert second.url is None and second.footer.text == "paragraph 3 · score 0.68 · 2025-03-30 · corpus/doc.txt"
+
+
+def test_without_a_confident_match_only_the_nearest_passage_shows_marked_low() -> None:
+    low = "low confidence"
+    page, shown = first_page(answer(hit(1, "A.", "A.", caveat=low), hit(2, "B.", "B.", caveat=low), answered=False), 3)
+    assert "No confident match" in page.content
+    assert [h.rank for h in shown] == [1] and len(page.embeds) == 1
+    assert "low confidence" in (page.embeds[0].footer.text or "")
+
+
+def test_no_passage_at_all_says_so() -> None:
+    page, shown = first_page(answer(answered=False), 3)
+    assert shown == [] and page.embeds == [] and "No passage" in page.content
+
+
+def test_content_stays_within_2000_characters_with_a_long_question_and_notices() -> None:
+    page, _ = first_page(answer(hit(1, "A.", "A."), question="*" * 1000, notices=("n" * 900, "m" * 900)), 3)
+    assert len(page.content) <= 2000 and accepted(page.content, page.embeds)
+
+
+def test_more_pages_are_numbered_by_rank() -> None:
+    page = more_page(answer(*(hit(r, "A.", "A.") for r in range(1, 7))), [hit(4, "A.", "A."), hit(5, "A.", "A.")])
+    assert "Passages 4–5" in page.content and [e.title for e in page.embeds] == ["4. Tokyo talks", "5. Tokyo talks"]
+
+
+def test_a_single_further_passage_is_called_so() -> None:
+    page = more_page(answer(hit(1, "A.", "A."), hit(2, "B.", "B.")), [hit(2, "B.", "B.")])
+    assert page.content.endswith("\nPassage 2:")
