@@ -81,7 +81,7 @@ def files_from_git(git_dir: str, spec: dict) -> dict[str, bytes]:
     with tarfile.open(fileobj=io.BytesIO(data)) as tar:
         for m in tar.getmembers():
             if m.isfile():
-                out[m.name] = tar.extractfile(m).read()
+                out[m.name] = tar.extractfile(m).read()  # type: ignore[union-attr]  # a regular file always has data
     return out
 
 
@@ -96,7 +96,7 @@ def files_from_sdist(path: str) -> dict[str, bytes]:
         with tarfile.open(path) as tar:
             for m in tar.getmembers():
                 if m.isfile():
-                    out[m.name] = tar.extractfile(m).read()
+                    out[m.name] = tar.extractfile(m).read()  # type: ignore[union-attr]  # a regular file always has data
     # drop the single top-level folder (e.g. flask-3.1.3/)
     tops = {n.split("/", 1)[0] for n in out}
     if len(tops) == 1:
@@ -180,7 +180,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         if a.clone:
             git_dir = os.path.join(tmp, "repo.git")
-            subprocess.run(["git", "clone", "--bare", spec["url"], git_dir], check=True)
+            subprocess.run(["git", "clone", "--bare", str(spec["url"]), git_dir], check=True)
             files = files_from_git(git_dir, spec)
         elif a.git_dir:
             files = files_from_git(a.git_dir, spec)

@@ -36,6 +36,7 @@ import re
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 TEXT_MARKUP = re.compile(r"[`*_\[\]{}<>|\\]|:[a-z-]+:|https?://|\.\. ")
@@ -78,7 +79,7 @@ def units_html(path: Path) -> list[str]:
     return p.nodes
 
 
-_pdf_cache: dict[Path, object] = {}
+_pdf_cache: dict[Path, Any] = {}
 
 
 def units_pdf(path: Path, page) -> list[str] | str:
