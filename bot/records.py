@@ -17,16 +17,42 @@ class DocumentInfo:
 
 
 @dataclass(frozen=True)
+class Block:
+    """One unit of a section's readable text, document.text[start:end]: a paragraph, list, code block,
+    table, admonition or quote, with where it came from in the source file."""
+
+    kind: str  # paragraph | list | code | table | admonition | quote
+    start: int
+    end: int
+    lines: tuple[int, int] | None = None  # first and last line in the source file, 1-based (None for PDF)
+    page: int | None = None  # 1-based page of a PDF
+
+
+@dataclass(frozen=True)
+class Section:
+    """A run of blocks under one heading. `path` is the heading path, outermost first (empty before the
+    first heading); `heading` the span of the heading's own text in document.text, if it has one."""
+
+    path: tuple[str, ...]
+    anchor: str | None
+    blocks: tuple[Block, ...]
+    heading: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
 class Document:
-    """A loaded document: `text` is the body that passage offsets point into.
+    """A loaded document: `text` is the readable text that passage offsets point into.
 
     Passages start at `content_start`, after a headline that became the title (0 when none did).
+    `sections` is the structure a reader found (Markdown, reStructuredText, HTML, PDF ...); plain text
+    has none and is cut by paragraphs.
     """
 
     info: DocumentInfo
     text: str
     content_hash: str
     content_start: int = 0
+    sections: tuple[Section, ...] = ()
 
     @property
     def id(self) -> str:
