@@ -99,7 +99,7 @@ async def drive(retriever: Retriever, settings: Settings, conn: Connection, args
     assert settings.discord_token is not None
     monitor = LoopMonitor(args.tick)
     bot = CiteBot(retriever, settings, guild_ready_timeout=0.05)
-    async with logged_in(bot, settings.discord_token, timeout=60):
+    async with logged_in(bot, settings.discord_token.reveal(), timeout=60):
         watching = asyncio.create_task(monitor.run())
         try:
             idle_from = loop.time()
@@ -132,7 +132,7 @@ def build_article_index(workdir: Path) -> None:
     from bot.index.builder import build_index
 
     shutil.copytree(REPO / "corpus", workdir / "corpus")
-    build_index(settings_for(workdir), notify=lambda message: None)
+    build_index(settings_for(workdir).indexing)
 
 
 def question_pool(workdir: Path | None, data: Path, wanted: int) -> list[str]:

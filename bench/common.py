@@ -129,7 +129,7 @@ def ensure_index(workdir: Path = DEFAULT_WORKDIR, data: Path = SCIFACT, docs: in
         note(f"reusing the current index of {count:,} documents in {settings.index_dir}")
         return settings
     note(f"index of {count:,} documents in {settings.index_dir}: building or refreshing (minutes)...")
-    report = build_index(settings, notify=note)
+    report = build_index(settings.indexing)
     note(report.summary())
     return settings
 

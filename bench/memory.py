@@ -48,7 +48,7 @@ step("import bot.cli.ask (numpy, faiss)")
 from bot.retrieval.retriever import Retriever
 from bot.config import Settings
 settings = Settings.from_env(environ={}, dotenv=None).with_values({"corpus_dir": sys.argv[1], "index_dir": sys.argv[2]})
-retriever = Retriever.open(settings, notify=lambda message: None)
+retriever = Retriever.open(settings.retrieval)
 step("Retriever.open (manifest, encoder, passages, FAISS, BM25)")
 retriever.ask(sys.argv[3], mode="dense")
 step("first ask, dense")

@@ -68,7 +68,7 @@ if what == "floor":
     task = lambda q: index.search(encoder.encode([q]), 50)
 else:
     settings = Settings.from_env(environ={}, dotenv=None).with_values({"corpus_dir": corpus, "index_dir": index_dir})
-    retriever = Retriever.open(settings)
+    retriever = Retriever.open(settings.retrieval)
     task = lambda q: retriever.ask(q, mode=what)
 for q in asked[:10]:
     task(q)
@@ -91,6 +91,7 @@ from bot.corpus.freshness import corpus_changes
 from bot.index.lexical import LexicalIndex
 from bot.retrieval.retriever import Retriever, load_query_encoder
 from bot.config import Settings
+from bot.index.files import FileIndex
 from bot.index.store import current_build, read_manifest, read_passages
 from bot.index.vectors import Vectors
 settings = Settings.from_env(environ={}, dotenv=None).with_values({"corpus_dir": sys.argv[1], "index_dir": sys.argv[2]})
@@ -98,7 +99,8 @@ t = clock()
 build = current_build(settings.index_dir)
 manifest = read_manifest(build)
 t = step("read manifest (+ file size checks)", t)
-encoder = load_query_encoder(settings, build, manifest, print)
+index = FileIndex(build, manifest)
+encoder = load_query_encoder(settings.retrieval, index)
 t = step("load ONNX encoder (import onnxruntime)", t)
 read_passages(build, manifest.passages)
 t = step("read passages.jsonl", t)
@@ -109,7 +111,7 @@ corpus_changes(manifest, settings.corpus_dir)
 t = step("freshness check (stat the corpus)", t)
 LexicalIndex.load(build / "bm25")
 t = step("load BM25", t)
-retriever = Retriever(settings, manifest, build, encoder, print)
+retriever = Retriever(settings.retrieval, index, encoder)
 t = clock()
 retriever.ask(sys.argv[3], mode="dense")
 t = step("first ask, dense (first ONNX run)", t)
@@ -170,11 +172,13 @@ def warm(settings: Settings, asked: list[str]) -> dict[str, Any]:
 
     from bot.encoders.onnx import default_threads
     from bot.index import dense as ann
-    from bot.index.store import FAISS
-    from bot.retrieval.retriever import Retriever
+    from bot.index.files import FileIndex
+    from bot.index.store import FAISS, read_manifest
+    from bot.retrieval.retriever import Retriever, load_query_encoder
 
     build = current_build(settings)
-    retriever = Retriever.open(settings, notify=note)
+    files = FileIndex(build, read_manifest(build))
+    retriever = Retriever(settings.retrieval, files, load_query_encoder(settings.retrieval, files))
     # The floor calls the same OnnxEncoder object bare: a second ONNX Runtime session in this process
     # would add a second pool of spinning threads and slow everything else on 2 cores.
     encoder = retriever.encoder
@@ -190,9 +194,9 @@ def warm(settings: Settings, asked: list[str]) -> dict[str, Any]:
         "ask (hybrid, default)": lambda q: retriever.ask(q),
         "ask --mode dense": lambda q: retriever.ask(q, mode="dense"),
         "part: encode (ONNX)": lambda q: encoder.encode([q]),
-        "part: ann.search k=50": lambda q: ann.search(retriever.index, vectors[q][None, :], depth),
-        "part: BM25 scores (all rows)": lambda q: retriever.lexical.scores(q),
-        "part: BM25 search k=50": lambda q: retriever.lexical.search(q, depth),
+        "part: ann.search k=50": lambda q: ann.search(files.index, vectors[q][None, :], depth),
+        "part: BM25 scores (all rows)": lambda q: files.lexical.scores(q),
+        "part: BM25 search k=50": lambda q: files.lexical.search(q, depth),
         "part: rank dense (search + sentence scoring)": lambda q: retriever.rank(q, vectors[q], depth, "dense"),
         "part: rank hybrid": lambda q: retriever.rank(q, vectors[q], depth, "hybrid"),
     }

@@ -1,17 +1,55 @@
-"""The one place that reads the environment (and a `.env` file). CLI options override it."""
+"""The one place that reads the environment (and a `.env` file). CLI options override it.
+
+Each layer receives only the small config it needs (`IndexConfig`, `RetrievalConfig`); the
+Discord token stays a `Secret` that prints as stars. pydantic-settings would do this job too, but
+importing it costs about 0.2 s on this machine, nearly half of a cold `citebot ask`: the `.env`
+file is read by python-dotenv and each value converted by its field's (real, evaluated) type.
+"""
 
 from __future__ import annotations
 
+import math
 import os
-from dataclasses import dataclass, field, fields, replace
+import types
+import typing
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from bot.encoders.base import DEFAULT_MODEL
 from bot.errors import ConfigError
+from bot.index.config import IndexConfig
+from bot.retrieval.config import RetrievalConfig
+from bot.retrieval.mode import Mode
 
-MODES = ("dense", "bm25", "hybrid")
 ENCODERS = ("auto", "onnx", "sentence-transformers")
+
+
+class Secret:
+    """A value that never shows in a repr, a log line or a traceback's locals; `reveal()` gives it."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('**********')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
 
 # setting name -> environment variable
 ENV_VARS = {
@@ -45,7 +83,7 @@ class Settings:
     corpus_dir: Path = Path("corpus")
     index_dir: Path = Path("index")
     model: str = DEFAULT_MODEL
-    mode: str = "hybrid"  # dense | bm25 | hybrid
+    mode: Mode = Mode.HYBRID
     top_k: int = 3
     min_score: float = 0.37  # calibrated on tests/data/article_questions.json, see README
     max_hits_per_doc: int = 3
@@ -54,7 +92,7 @@ class Settings:
     overlap_sentences: int = 1
     encoder: str = "auto"  # auto | onnx | sentence-transformers (query-time encoder)
     quantize: bool = True  # int8 ONNX encoder for the index and questions; measured in README "Performance"
-    discord_token: str | None = field(default=None, repr=False)
+    discord_token: Secret | None = field(default=None, repr=False)
     discord_api_base: str | None = None
     discord_gateway_url: str | None = None
     discord_owner_id: int | None = None
@@ -64,18 +102,15 @@ class Settings:
     feedback_path: Path = Path("feedback.jsonl")
 
     def __post_init__(self) -> None:
-        for name, allowed in (("mode", MODES), ("encoder", ENCODERS)):
-            if getattr(self, name) not in allowed:
-                raise ConfigError(
-                    f"Setting {ENV_VARS[name]}={getattr(self, name)!r} is not one of: {', '.join(allowed)}."
-                )
+        if self.encoder not in ENCODERS:
+            raise ConfigError(f"Setting {ENV_VARS['encoder']}={self.encoder!r} is not one of: {', '.join(ENCODERS)}.")
         if self.top_k < 1 or self.max_hits_per_doc < 1 or self.passage_tokens < 8:
             raise ConfigError(
                 "CITEBOT_TOP_K and CITEBOT_MAX_HITS_PER_DOC must be at least 1, CITEBOT_PASSAGE_TOKENS at least 8."
             )
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None, dotenv: Path | None = Path(".env")) -> Settings:
+    def from_env(cls, environ: typing.Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")) -> Settings:
         """Read settings from `environ` (default os.environ) over a `.env` file."""
         values: dict[str, str] = {}
         if dotenv is not None and dotenv.is_file():
@@ -83,45 +118,76 @@ class Settings:
         values.update(os.environ if environ is None else environ)
         return cls().with_values({name: values[var] for name, var in ENV_VARS.items() if values.get(var, "") != ""})
 
-    def with_values(self, raw: dict[str, Any]) -> Settings:
+    def with_values(self, raw: typing.Mapping[str, Any]) -> Settings:
         """Return a copy with the given fields set, converting strings to each field's type."""
         converted = {name: _convert(name, value) for name, value in raw.items() if value is not None}
         return replace(self, **converted)
 
+    @property
+    def indexing(self) -> IndexConfig:
+        """What building the index needs."""
+        return IndexConfig(
+            corpus_dir=self.corpus_dir,
+            index_dir=self.index_dir,
+            model=self.model,
+            passage_tokens=self.passage_tokens,
+            overlap_sentences=self.overlap_sentences,
+            quantize=self.quantize,
+        )
 
-_TYPES = {f.name: f.type for f in fields(Settings)}
+    @property
+    def retrieval(self) -> RetrievalConfig:
+        """What answering questions needs."""
+        return RetrievalConfig(
+            corpus_dir=self.corpus_dir,
+            index_dir=self.index_dir,
+            model=self.model,
+            mode=self.mode,
+            top_k=self.top_k,
+            min_score=self.min_score,
+            max_hits_per_doc=self.max_hits_per_doc,
+            hybrid_weight=self.hybrid_weight,
+            encoder=self.encoder,
+        )
+
+
+_TYPES = typing.get_type_hints(Settings)
 _BOOLEANS = {word: True for word in ("1", "true", "yes", "on")} | {word: False for word in ("0", "false", "no", "off")}
+_DESCRIPTIONS = {int: "whole number", float: "number", bool: "yes/no value (true, false, 1, 0, yes, no, on, off)"}
 
 
 def _convert(name: str, value: Any) -> Any:
+    """`value` as the type of field `name`: strings from the environment are parsed, others kept."""
+    kind = _TYPES[name]
     if not isinstance(value, str):
         return value
-    kind = str(_TYPES[name])
+    optional = typing.get_origin(kind) in (typing.Union, types.UnionType)
+    if optional:
+        kind = next(arg for arg in typing.get_args(kind) if arg is not type(None))
+    variable = ENV_VARS.get(name, name)
     try:
-        if kind == "Path":
-            return Path(value)
-        if kind == "int":
-            return int(value)
-        if kind == "int | None":
-            return int(value)
-        if kind == "float":
-            return float(value)
-        if kind == "bool":
+        if kind is bool:
             return _BOOLEANS[value.strip().lower()]
-        if kind == "frozenset[int]":
+        if kind is int:
+            return int(value)
+        if kind is float:
+            number = float(value)
+            if not math.isfinite(number):
+                raise ValueError(value)
+            return number
+        if kind is Mode:
+            return Mode.parse(value, variable)
+        if typing.get_origin(kind) is frozenset:
             return frozenset(int(part) for part in value.replace(",", " ").split())
+        return kind(value)  # Path, str, Secret
     except (ValueError, KeyError):
-        raise ConfigError(f"Setting {ENV_VARS.get(name, name)}={value!r} is not a valid {kind}.") from None
-    return value
+        described = _DESCRIPTIONS.get(kind, "list of whole numbers")  # only frozenset[int] is left
+        raise ConfigError(f"Setting {variable}={value!r} is not a valid {described}.") from None
 
 
 def read_dotenv(path: Path) -> dict[str, str]:
-    """Parse KEY=VALUE lines; blank lines and # comments are ignored, quotes stripped."""
-    result: dict[str, str] = {}
-    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-        line = line.strip()
-        if not line or line.startswith("#") or "=" not in line:
-            continue
-        key, _, value = line.removeprefix("export ").partition("=")
-        result[key.strip()] = value.strip().strip("'\"")
-    return result
+    """KEY=VALUE lines of a `.env` file, as python-dotenv reads them (comments, quotes, escapes, export)."""
+    from dotenv import dotenv_values
+
+    return {key: value for key, value in dotenv_values(path, encoding="utf-8").items() if value is not None}
+

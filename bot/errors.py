@@ -1,12 +1,53 @@
-"""Domain errors. Front ends translate them at the edge: one friendly line each."""
+"""Domain errors. Front ends translate them at the edge: one friendly line each.
+
+The core never names a command: an error that the user can fix by (re)building the index carries a
+`Remedy`, and each front end words it for its users (`citebot index --full` in a terminal, `/reindex`
+in Discord).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from enum import StrEnum
+
+
+class Remedy(StrEnum):
+    """What fixes a problem with the index, for a front end to word."""
+
+    BUILD = "build"  # there is no index yet
+    REFRESH = "refresh"  # the corpus changed: an incremental build
+    REBUILD = "rebuild"  # the index is unusable: a full build
+
 
 class CitebotError(Exception):
-    """Base class: the message is a complete sentence meant for the user."""
+    """Base class: the message is a sentence meant for the user; `remedy`, if any, completes it.
 
-    exit_code = 1
+    `str(error)` words the remedy generically; front ends call `sentence` with their own wording.
+    """
+
+    exit_code = 1  # ExitStatus.ERROR (bot.cli.environment)
+
+    def __init__(self, message: str, remedy: Remedy | None = None, after: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.remedy = remedy
+        self.after = after  # text that follows the remedy ("with 'model'", "or set ...")
+
+    def sentence(self, remedies: Mapping[Remedy, str]) -> str:
+        """The message, then the remedy as `remedies` words it: "...; run `citebot index` to build it."."""
+        if self.remedy is None:
+            return self.message
+        return f"{self.message}; {remedies[self.remedy]}{self.after}."
+
+    def __str__(self) -> str:
+        return self.sentence(GENERIC_REMEDIES)
+
+
+GENERIC_REMEDIES = {
+    Remedy.BUILD: "build the index",
+    Remedy.REFRESH: "refresh the index",
+    Remedy.REBUILD: "rebuild the index from scratch",
+}
 
 
 class BadQuestion(CitebotError):

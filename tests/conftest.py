@@ -30,7 +30,7 @@ def article_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     settings = make_settings(root)
     from bot.index.builder import build_index
 
-    build_index(settings, notify=lambda message: None)
+    build_index(settings.indexing)
     return settings
 
 
@@ -38,7 +38,7 @@ def article_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 def article_retriever(article_settings: Settings) -> Retriever:
     from bot.retrieval.retriever import Retriever
 
-    return Retriever.open(article_settings)
+    return Retriever.open(article_settings.retrieval)
 
 
 @pytest.fixture

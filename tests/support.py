@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
+from bot.cli.environment import Environment, log_lines
 from bot.cli.main import main
 from bot.config import Settings
 from bot.encoders.sentence_transformer import SentenceTransformerEncoder
@@ -31,3 +35,16 @@ def make_settings(root: Path, **values: object) -> Settings:
 def cli(settings: Settings, *args: str) -> int:
     """Run the command line on `settings`' corpus and index; return its exit code."""
     return main(["--corpus", str(settings.corpus_dir), "--index", str(settings.index_dir), *args])
+
+
+@contextmanager
+def cli_log() -> Iterator[list[str]]:
+    """Collects the `note: ...` / `warning: ...` lines the command line prints for citebot's log
+    records while the block runs (the list is filled when the block ends)."""
+    lines: list[str] = []
+    stream = io.StringIO()
+    try:
+        with log_lines(Environment(stderr=stream)):
+            yield lines
+    finally:
+        lines.extend(stream.getvalue().splitlines())

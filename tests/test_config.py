@@ -21,7 +21,7 @@ def test_environment_overrides_dotenv(tmp_path: Path) -> None:
     dotenv.write_text("# comment\nexport CITEBOT_TOP_K=7\nDISCORD_TOKEN='from-file'\nCITEBOT_MODE=bm25\n")
     settings = Settings.from_env(environ={"CITEBOT_MODE": "dense", "CITEBOT_DISCORD_CHANNELS": "1, 2 3"}, dotenv=dotenv)
     assert settings.top_k == 7 and settings.mode == "dense"
-    assert settings.discord_token == "from-file"
+    assert settings.discord_token is not None and settings.discord_token.reveal() == "from-file"
     assert settings.discord_channels == frozenset({1, 2, 3})
 
 
@@ -31,14 +31,14 @@ def test_token_never_appears_in_repr() -> None:
 
 
 def test_bad_number_is_one_clear_sentence() -> None:
-    with pytest.raises(ConfigError, match="CITEBOT_TOP_K='many' is not a valid int"):
+    with pytest.raises(ConfigError, match="CITEBOT_TOP_K='many' is not a valid whole number"):
         Settings.from_env(environ={"CITEBOT_TOP_K": "many"}, dotenv=None)
 
 
 def test_yes_no_settings_take_the_usual_words_and_refuse_others() -> None:
     assert not Settings.from_env(environ={"CITEBOT_QUANTIZE": "off"}, dotenv=None).quantize
     assert Settings.from_env(environ={"CITEBOT_QUANTIZE": "Yes"}, dotenv=None).quantize
-    with pytest.raises(ConfigError, match="CITEBOT_QUANTIZE='maybe' is not a valid bool"):
+    with pytest.raises(ConfigError, match="CITEBOT_QUANTIZE='maybe' is not a valid yes/no value"):
         Settings.from_env(environ={"CITEBOT_QUANTIZE": "maybe"}, dotenv=None)
 
 

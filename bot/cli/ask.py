@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from bot.cli.environment import REMEDIES
 from bot.cli.progress import progress_bar
 from bot.cli.render import Style, answer_json, answer_text, dumps
 from bot.config import Settings
@@ -28,14 +29,14 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 def open_or_build(settings: Settings) -> Retriever:
     """Open the index; when there is none yet, build it first and say so."""
     try:
-        return Retriever.open(settings)
+        return Retriever.open(settings.retrieval)
     except IndexMissing:
         print(f"No index in {settings.index_dir} yet: building it from {settings.corpus_dir} first.", file=sys.stderr)
     from bot.index.builder import build_index
 
-    report = build_index(settings, progress=progress_bar)
+    report = build_index(settings.indexing, progress=progress_bar)
     print(report.summary(), file=sys.stderr)
-    return Retriever.open(settings)
+    return Retriever.open(settings.retrieval)
 
 
 def answer_one(retriever: Retriever, question: str, as_json: bool, k: int) -> None:
@@ -68,5 +69,5 @@ def answer_stream(retriever: Retriever, as_json: bool, k: int) -> int:
             answer_one(retriever, line, as_json, k)
         except BadQuestion as exc:
             failures += 1
-            print(f"error: {exc}", file=sys.stderr)
+            print(f"error: {exc.sentence(REMEDIES)}", file=sys.stderr)
     return 1 if failures else 0

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from bot.cli.progress import progress_bar
 from bot.cli.render import dumps
-from bot.config import MODES, Settings
+from bot.config import Settings
 from bot.evaluation.runner import REPORTED, EvalResult, run_eval
+from bot.retrieval.mode import Mode
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     # hybrid last, so the default's row sits under the two it combines
-    modes = ("dense", "bm25", "hybrid") if args.mode == "all" else (args.mode,)
-    assert set(modes) <= set(MODES)
+    modes = tuple(Mode) if args.mode == "all" else (Mode(args.mode),)
     results = run_eval(
         args.dataset,
         settings,
@@ -24,7 +23,6 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         limit=args.limit,
         workdir=args.workdir,
         progress=progress_bar,
-        notify=lambda message: print(message, file=sys.stderr),
     )
     if args.json:
         for result in results:

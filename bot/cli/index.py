@@ -10,6 +10,6 @@ from bot.index.builder import build_index
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    report = build_index(settings, full=args.full, progress=progress_bar)
+    report = build_index(settings.indexing, full=args.full, progress=progress_bar)
     print(report.summary())
     return 0

@@ -13,8 +13,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot import __version__
+from bot.cli.environment import Environment, ExitStatus, log_lines
 from bot.config import Settings
 from bot.errors import CitebotError
+from bot.retrieval.mode import Mode
 
 COMMANDS = {
     "ask": "bot.cli.ask",
@@ -35,6 +37,17 @@ def positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"{value} is less than 1")
     return value
+
+
+def add_mode_option(parser: argparse.ArgumentParser, everything: bool = False) -> None:
+    """`--mode`, its choices taken from bot.retrieval.ranking.Mode (plus "all" where every mode is scored)."""
+    modes = [mode.value for mode in Mode]
+    if everything:
+        parser.add_argument(
+            "--mode", choices=[*modes, "all"], default="all", help="mode to score (default: all three, hybrid last)"
+        )
+    else:
+        parser.add_argument("--mode", choices=modes, help="retrieval mode (CITEBOT_MODE, default hybrid)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,9 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question", nargs="?", help="the question; omit it to read questions interactively or from a pipe")
     ask.add_argument("-k", type=positive_int, metavar="K", help="how many passages to show (CITEBOT_TOP_K, default 3)")
     ask.add_argument("--json", action="store_true", help="print JSON (one object per question) instead of text")
-    ask.add_argument(
-        "--mode", choices=("dense", "bm25", "hybrid"), help="retrieval mode (CITEBOT_MODE, default hybrid)"
-    )
+    add_mode_option(ask)
 
     index = sub.add_parser(
         "index",
@@ -89,12 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("dataset", type=Path, metavar="DATASET_DIR")
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
-    evaluate.add_argument(
-        "--mode",
-        choices=("dense", "bm25", "hybrid", "all"),
-        default="all",
-        help="mode to score (default: all three, hybrid last)",
-    )
+    add_mode_option(evaluate, everything=True)
     evaluate.add_argument(
         "-k", type=positive_int, default=100, metavar="K", help="passages retrieved per query (default 100)"
     )
@@ -121,9 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
         '"unanswerable": [{"question": ..., "why": a category}]}',
     )
     calibrate.add_argument("--json", action="store_true", help="print one JSON object")
-    calibrate.add_argument(
-        "--mode", choices=("dense", "bm25", "hybrid"), help="retrieval mode (CITEBOT_MODE, default hybrid)"
-    )
+    add_mode_option(calibrate)
     return parser
 
 
@@ -142,16 +146,18 @@ def settings_from(args: argparse.Namespace) -> Settings:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return the process exit code."""
     args = build_parser().parse_args(argv)
+    environment = Environment()
     try:
         settings = settings_from(args)
         command = importlib.import_module(COMMANDS[args.command])
-        return int(command.run(args, settings))
+        with log_lines(environment):
+            return int(command.run(args, settings))
     except CitebotError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        environment.error(exc)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("interrupted.", file=sys.stderr)
-        return 130
+        print("interrupted.", file=environment.stderr)
+        return ExitStatus.INTERRUPTED
     except BrokenPipeError:  # the reader went away (`citebot ask ... | head`): stop quietly, as Unix tools do
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
-        return 141
+        return ExitStatus.PIPE_CLOSED

@@ -32,6 +32,6 @@ async def serve(retriever: Retriever, settings: Settings, *, guild_ready_timeout
         raise ConfigError(MISSING_TOKEN)
     async with CiteBot(retriever, settings, guild_ready_timeout=guild_ready_timeout) as bot:
         try:
-            await bot.start(settings.discord_token)
+            await bot.start(settings.discord_token.reveal())
         except discord.LoginFailure:
             raise ConfigError(REJECTED_TOKEN) from None

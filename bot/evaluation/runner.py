@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +14,10 @@ from bot.encoders.base import ProgressFactory
 from bot.evaluation.beir import BeirDataset, load_beir
 from bot.evaluation.metrics import evaluate
 from bot.index.builder import build_index
+from bot.retrieval.mode import Mode
 from bot.retrieval.retriever import Retriever
+
+log = logging.getLogger(__name__)
 
 REPORTED = ("ndcg@10", "recall@10", "recall@100", "mrr@10")
 PASSAGES_PER_DOCUMENT = 4  # candidates fetched per wanted document, since a document has several passages
@@ -63,26 +67,25 @@ def write_corpus(dataset: BeirDataset, folder: Path) -> dict[str, str]:
 def run_eval(
     dataset_dir: Path,
     settings: Settings,
-    modes: Sequence[str],
+    modes: Sequence[Mode],
     k: int = 100,
     split: str = "test",
     limit: int | None = None,
     workdir: Path | None = None,
     progress: ProgressFactory | None = None,
-    notify: Callable[[str], None] = lambda message: None,
 ) -> list[EvalResult]:
     """Index the dataset's corpus with citebot's pipeline into `workdir` (a temporary folder if None),
     answer each judged query in each mode, and score the document ranking (a document ranks as its
     best passage)."""
     dataset = load_beir(dataset_dir, split)
     queries = dataset.queries[:limit] if limit else dataset.queries
-    notify(f"Indexing the {len(dataset.corpus):,} documents of {dataset.name} with citebot's pipeline...")
+    log.info("indexing the %s documents of %s with citebot's pipeline...", f"{len(dataset.corpus):,}", dataset.name)
     with tempfile.TemporaryDirectory(prefix="citebot-eval-") as scratch:
         root = workdir or Path(scratch)
         names = write_corpus(dataset, root / "corpus")
         run_settings = settings.with_values({"corpus_dir": root / "corpus", "index_dir": root / "index"})
-        report = build_index(run_settings, notify=notify, progress=progress)
-        retriever = Retriever.open(run_settings, notify=notify)
+        report = build_index(run_settings.indexing, progress=progress)
+        retriever = Retriever.open(run_settings.retrieval)
         results = []
         for mode in modes:
             started = time.perf_counter()

@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
-import sys
 import time
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 
-from bot.config import Settings
 from bot.corpus.documents import corpus_files, document_id, read_document
 from bot.corpus.splitting import CUT_RULES, SplitSettings, split_document
 from bot.encoders.base import Encoder, ProgressFactory, resolve_model_path
 from bot.encoders.factory import load_encoder
 from bot.errors import CitebotError, CorpusError, IndexMissing
 from bot.index import dense as ann
+from bot.index.config import IndexConfig
 from bot.index.embedding import embed_passages
 from bot.index.lexical import LexicalIndex
 from bot.index.store import (
@@ -44,11 +43,7 @@ from bot.index.store import (
 from bot.index.vectors import Vectors
 from bot.records import Document, Passage
 
-Notify = Callable[[str], None]
-
-
-def _stderr(message: str) -> None:
-    print(message, file=sys.stderr)
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -87,20 +82,19 @@ class _Previous:
         return {entry.info.id: entry for entry in self.manifest.documents}
 
 
-def split_settings(settings: Settings, max_tokens: int) -> SplitSettings:
+def split_settings(config: IndexConfig, max_tokens: int) -> SplitSettings:
     """The splitter settings a build with these settings uses."""
     return SplitSettings(
-        max_tokens=max_tokens, target_tokens=settings.passage_tokens, overlap_sentences=settings.overlap_sentences
+        max_tokens=max_tokens, target_tokens=config.passage_tokens, overlap_sentences=config.overlap_sentences
     )
 
 
 def build_index(
-    settings: Settings,
+    config: IndexConfig,
     full: bool = False,
-    notify: Notify = _stderr,
     progress: ProgressFactory | None = None,
 ) -> BuildReport:
-    """Build or refresh the index of `settings.corpus_dir` into `settings.index_dir`.
+    """Build or refresh the index of `config.corpus_dir` into `config.index_dir`.
 
     Only new or changed documents are embedded unless `full`; the new build is published
     atomically, so an interrupted build leaves the previous index as it was.
@@ -110,27 +104,27 @@ def build_index(
 
     def skip(message: str) -> None:
         skipped.append(message)
-        notify(f"warning: {message}")
+        log.warning("%s", message)
 
-    corpus_dir = settings.corpus_dir
+    corpus_dir = config.corpus_dir
     documents = [doc for path in corpus_files(corpus_dir) if (doc := read_document(path, corpus_dir, skip))]
     if not documents:
         raise CorpusError(f"The corpus folder {corpus_dir} holds no usable .txt or .md document.")
-    previous = None if full else _load_previous(settings, notify)
-    build = new_build_folder(settings.index_dir)
+    previous = None if full else _load_previous(config)
+    build = new_build_folder(config.index_dir)
     try:
-        export = _export_encoder(settings, build, previous, notify)
-        quantized = export is not None and settings.quantize
+        export = _export_encoder(config, build, previous)
+        quantized = export is not None and config.quantize
         if previous is not None and previous.manifest.quantized != quantized:
-            notify(f"note: the encoder is now {'int8' if quantized else 'fp32'}; re-embedding every document.")
+            log.info(f"the encoder is now {'int8' if quantized else 'fp32'}; re-embedding every document.")
             previous = None
         known = previous.entries() if previous else {}
         fresh = [doc for doc in documents if doc.id not in known or known[doc.id].content_hash != doc.content_hash]
         new_passages: dict[str, list[Passage]] = {}
         new_vectors: dict[str, Vectors] = {}
         if fresh or previous is None:
-            encoder = load_encoder(settings.model, build / export if export else None, notify)
-            splitting = split_settings(settings, encoder.max_tokens)
+            encoder = load_encoder(config.model, build / export if export else None)
+            splitting = split_settings(config, encoder.max_tokens)
             dimension = encoder.dimension
             new_passages = {doc.id: split_document(doc, splitting, encoder.token_spans) for doc in fresh}
             new_vectors = _embed(encoder, fresh, new_passages, progress)
@@ -160,7 +154,7 @@ def build_index(
         ann_name = _write_data(build, documents, passages, Vectors.concat(blocks, dimension), previous)
         manifest = Manifest(
             format_version=FORMAT_VERSION,
-            model=settings.model,
+            model=config.model,
             dimension=dimension,
             splitter=asdict(splitting),
             built_at=datetime.now(UTC).isoformat(timespec="seconds"),
@@ -173,7 +167,7 @@ def build_index(
             files=file_sizes(build),
             skipped=_skipped_fingerprints(corpus_dir, documents),
         )
-        publish(settings.index_dir, build, manifest)
+        publish(config.index_dir, build, manifest)
     except BaseException:
         shutil.rmtree(build, ignore_errors=True)  # the previous build stays current
         raise
@@ -190,26 +184,26 @@ def build_index(
     )
 
 
-def _load_previous(settings: Settings, notify: Notify) -> _Previous | None:
+def _load_previous(config: IndexConfig) -> _Previous | None:
     """The current build if it can be reused; otherwise None (and say why, unless there is none)."""
     try:
-        build = current_build(settings.index_dir)
+        build = current_build(config.index_dir)
         manifest = read_manifest(build)
-        check_model(manifest, settings.model)
+        check_model(manifest, config.model)
         if (
-            manifest.splitter.get("target_tokens") != settings.passage_tokens
-            or manifest.splitter.get("overlap_sentences") != settings.overlap_sentences
+            manifest.splitter.get("target_tokens") != config.passage_tokens
+            or manifest.splitter.get("overlap_sentences") != config.overlap_sentences
         ):
-            notify("note: the passage settings changed; re-embedding every document.")
+            log.info("the passage settings changed; re-embedding every document.")
             return None
         if outdated_cut(manifest, CUT_RULES):
-            notify(f"note: {OUTDATED_CUT}; re-embedding every document.")
+            log.info(f"{OUTDATED_CUT}; re-embedding every document.")
             return None
         return _Previous(build, manifest, read_passages(build, manifest.passages), Vectors.load(build))
     except IndexMissing:
         return None
     except (CitebotError, OSError, ValueError) as exc:
-        notify(f"note: the previous index cannot be reused ({exc}); rebuilding everything.")
+        log.info(f"the previous index cannot be reused ({exc}); rebuilding everything.")
         return None
 
 
@@ -243,13 +237,13 @@ def _write_data(
     return ann.describe(index)
 
 
-def _export_encoder(settings: Settings, build: Path, previous: _Previous | None, notify: Notify) -> str | None:
-    """Give the build its ONNX encoder (int8 if `settings.quantize`): reuse the previous export or make one."""
+def _export_encoder(config: IndexConfig, build: Path, previous: _Previous | None) -> str | None:
+    """Give the build its ONNX encoder (int8 if `config.quantize`): reuse the previous export or make one."""
     target = build / ENCODER
     if (
         previous
         and previous.manifest.encoder_export
-        and previous.manifest.quantized == settings.quantize
+        and previous.manifest.quantized == config.quantize
         and (previous.build / ENCODER).is_dir()
     ):
         shutil.copytree(previous.build / ENCODER, target, copy_function=_link_or_copy)
@@ -257,10 +251,10 @@ def _export_encoder(settings: Settings, build: Path, previous: _Previous | None,
     try:
         from bot.encoders.onnx_export import export_onnx
 
-        export_onnx(resolve_model_path(settings.model), target, name=settings.model, quantize=settings.quantize)
+        export_onnx(resolve_model_path(config.model), target, name=config.model, quantize=config.quantize)
     except Exception as exc:  # any failure only costs query speed: sentence-transformers still answers
         shutil.rmtree(target, ignore_errors=True)
-        notify(f"note: no fast query encoder ({type(exc).__name__}: {exc}); questions will load sentence-transformers.")
+        log.info(f"no fast query encoder ({type(exc).__name__}: {exc}); questions will load sentence-transformers.")
         return None
     return ENCODER
 

@@ -18,7 +18,7 @@ from typing import overload
 
 import numpy as np
 
-from bot.errors import IndexCorrupt, IndexMismatch, IndexMissing
+from bot.errors import IndexCorrupt, IndexMismatch, IndexMissing, Remedy
 from bot.records import DocumentInfo, Passage
 
 FORMAT_VERSION = 1
@@ -28,7 +28,6 @@ PASSAGES = "passages.jsonl"
 FAISS = "faiss.index"
 LEXICAL = "bm25"
 ENCODER = "onnx"
-REBUILD_HINT = "run `citebot index --full` to rebuild it"
 
 
 @dataclass(frozen=True)
@@ -83,10 +82,10 @@ def current_build(index_dir: Path) -> Path:
     """The folder of the live build, or IndexMissing."""
     pointer = index_dir / POINTER
     if not pointer.is_file():
-        raise IndexMissing(f"There is no index in {index_dir}; run `citebot index` to build it.")
+        raise IndexMissing(f"There is no index in {index_dir}", Remedy.BUILD)
     build = index_dir / pointer.read_text(encoding="utf-8").strip()
     if not build.is_dir():
-        raise IndexCorrupt(f"The index in {index_dir} points at a missing build; {REBUILD_HINT}.")
+        raise IndexCorrupt(f"The index in {index_dir} points at a missing build", Remedy.REBUILD)
     return build
 
 
@@ -96,20 +95,20 @@ def read_manifest(build: Path) -> Manifest:
         raw = (build / MANIFEST).read_text(encoding="utf-8")
         format_version = json.loads(raw).get("format_version")
     except (OSError, ValueError, AttributeError):
-        raise IndexCorrupt(f"The index manifest in {build} is missing or unreadable; {REBUILD_HINT}.") from None
+        raise IndexCorrupt(f"The index manifest in {build} is missing or unreadable", Remedy.REBUILD) from None
     if format_version != FORMAT_VERSION:
         raise IndexCorrupt(
-            f"The index in {build} has format version {format_version}, this citebot reads {FORMAT_VERSION}; "
-            f"{REBUILD_HINT}."
+            f"The index in {build} has format version {format_version}, this citebot reads {FORMAT_VERSION}",
+            Remedy.REBUILD,
         )
     try:
         manifest = Manifest.from_json(raw)
     except (TypeError, KeyError, ValueError):
-        raise IndexCorrupt(f"The index manifest in {build} is malformed; {REBUILD_HINT}.") from None
+        raise IndexCorrupt(f"The index manifest in {build} is malformed", Remedy.REBUILD) from None
     for name, size in manifest.files.items():
         path = build / name
         if not path.is_file() or path.stat().st_size != size:
-            raise IndexCorrupt(f"The index file {path} is missing or truncated; {REBUILD_HINT}.")
+            raise IndexCorrupt(f"The index file {path} is missing or truncated", Remedy.REBUILD)
     return manifest
 
 
@@ -117,12 +116,14 @@ def check_model(manifest: Manifest, model: str, dimension: int | None = None) ->
     """Refuse an index built with another model or dimension than the one configured."""
     if manifest.model != model:
         raise IndexMismatch(
-            f"The index was built with model {manifest.model!r} but {model!r} is configured; "
-            f"run `citebot index --full` to rebuild it with {model!r}, or set CITEBOT_MODEL={manifest.model}."
+            f"The index was built with model {manifest.model!r} but {model!r} is configured",
+            Remedy.REBUILD,
+            f" with {model!r}, or set CITEBOT_MODEL={manifest.model}",
         )
     if dimension is not None and dimension != manifest.dimension:
         raise IndexMismatch(
-            f"The index holds {manifest.dimension}-dimensional vectors but the model makes {dimension}; {REBUILD_HINT}."
+            f"The index holds {manifest.dimension}-dimensional vectors but the model makes {dimension}",
+            Remedy.REBUILD,
         )
 
 
@@ -162,7 +163,7 @@ class PassageTable(Sequence[Passage]):
             try:
                 passage = Passage(**json.loads(self._data[self._starts[row] : self._ends[row]]))
             except (ValueError, TypeError):
-                raise IndexCorrupt(f"Line {row + 1} of {self._path} is not a passage; {REBUILD_HINT}.") from None
+                raise IndexCorrupt(f"Line {row + 1} of {self._path} is not a passage", Remedy.REBUILD) from None
             self._parsed[row] = passage
         return passage
 
@@ -173,9 +174,9 @@ def read_passages(build: Path, expected: int) -> PassageTable:
     try:
         table = PassageTable(path, path.read_bytes())
     except OSError:
-        raise IndexCorrupt(f"The passages of the index in {build} are unreadable; {REBUILD_HINT}.") from None
+        raise IndexCorrupt(f"The passages of the index in {build} are unreadable", Remedy.REBUILD) from None
     if len(table) != expected:
-        raise IndexCorrupt(f"The index in {build} lists {expected} passages but holds {len(table)}; {REBUILD_HINT}.")
+        raise IndexCorrupt(f"The index in {build} lists {expected} passages but holds {len(table)}", Remedy.REBUILD)
     return table
 
 

@@ -2,167 +2,98 @@
 
 from __future__ import annotations
 
-import sys
+import logging
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
-from bot.config import MODES, Settings
 from bot.corpus.freshness import corpus_changes
 from bot.corpus.splitting import CUT_RULES
 from bot.encoders.base import Encoder
 from bot.encoders.factory import load_encoder
-from bot.index import dense as ann
-from bot.index.lexical import LexicalIndex, best_rows
-from bot.index.store import (
-    ENCODER,
-    FAISS,
-    LEXICAL,
-    OUTDATED_CUT,
-    Manifest,
-    check_model,
-    current_build,
-    outdated_cut,
-    read_manifest,
-    read_passages,
-)
-from bot.index.vectors import Vectors
+from bot.errors import Remedy
+from bot.index.backend import IndexBackend
+from bot.index.files import FileIndex
+from bot.index.store import OUTDATED_CUT, check_model, outdated_cut
 from bot.records import Answer, Hit, IndexInfo, Passage
 from bot.retrieval.answer_kind import wanted_kind
+from bot.retrieval.config import RetrievalConfig
+from bot.retrieval.mode import Mode
 from bot.retrieval.question import clean_question
+from bot.retrieval.ranking import RANKERS, Ranking
 
-Notify = Callable[[str], None]
-
-
-def _stderr(message: str) -> None:
-    print(message, file=sys.stderr)
-
-
-@dataclass(frozen=True)
-class Ranking:
-    """Candidate passages best first: their rows and their similarity to the question (the shown score)."""
-
-    rows: np.ndarray  # int64
-    scores: np.ndarray  # float32, same length
+log = logging.getLogger(__name__)
 
 
 class Retriever:
     """Answers questions from one loaded build of the index."""
 
-    def __init__(self, settings: Settings, manifest: Manifest, build: Path, encoder: Encoder, notify: Notify) -> None:
-        import faiss
-
-        self.settings = settings
-        self.manifest = manifest
+    def __init__(self, config: RetrievalConfig, index: IndexBackend, encoder: Encoder) -> None:
+        self.config = config
+        self.index = index
+        self.manifest = index.manifest
         self.encoder = encoder
-        self.passages = read_passages(build, manifest.passages)
-        self.documents = {entry.info.id: entry.info for entry in manifest.documents}
-        self.vectors = Vectors.load(build, mmap=True)
-        self.index = faiss.read_index(str(build / FAISS))
-        self.lexical = LexicalIndex.load(build / LEXICAL)  # eagerly: a later build may delete this folder
-        self.build = build
-        changes = corpus_changes(manifest, settings.corpus_dir)
+        self.passages = index.passages
+        self.documents = index.documents
+        changes = corpus_changes(self.manifest, config.corpus_dir)
         self.info = IndexInfo(
-            built_at=manifest.built_at,
-            model=manifest.model,
-            documents=len(manifest.documents),
-            passages=manifest.passages,
+            built_at=self.manifest.built_at,
+            model=self.manifest.model,
+            documents=len(self.manifest.documents),
+            passages=self.manifest.passages,
             stale=changes.stale,
             stale_reason=changes.describe() if changes.stale else None,
         )
         if changes.stale:
-            notify(f"warning: {changes.describe()}; run `citebot index` to refresh it.")
-        if outdated_cut(manifest, CUT_RULES):
-            notify(f"warning: {OUTDATED_CUT}; run `citebot index` to refresh it.")
+            log.warning("%s", changes.describe(), extra={"remedy": Remedy.REFRESH})
+        if outdated_cut(self.manifest, CUT_RULES):
+            log.warning("%s", OUTDATED_CUT, extra={"remedy": Remedy.REFRESH})
 
     @classmethod
-    def open(cls, settings: Settings, notify: Notify = _stderr) -> Retriever:
-        """Load the current build under `settings.index_dir` with a matching query encoder."""
-        build = current_build(settings.index_dir)
-        manifest = read_manifest(build)
-        check_model(manifest, settings.model)
-        encoder = load_query_encoder(settings, build, manifest, notify)
-        check_model(manifest, settings.model, encoder.dimension)
-        return cls(settings, manifest, build, encoder, notify)
+    def open(cls, config: RetrievalConfig) -> Retriever:
+        """Load the current build under `config.index_dir` with a matching query encoder."""
+        index = FileIndex.open(config.index_dir)
+        check_model(index.manifest, config.model)
+        encoder = load_query_encoder(config, index)
+        check_model(index.manifest, config.model, encoder.dimension)
+        return cls(config, index, encoder)
 
-    def ask(self, question: str, k: int | None = None, mode: str | None = None) -> Answer:
+    def ask(self, question: str, k: int | None = None, mode: Mode | str | None = None) -> Answer:
         """Answer `question` with up to `k` cited passages (BadQuestion if it is unusable)."""
         text, notices = clean_question(question)
-        k = max(1, k or self.settings.top_k)
+        k = max(1, k or self.config.top_k)
         query = self.encoder.encode([text])[0]
-        ranking = self.rank(text, query, depth=max(50, 5 * k), mode=mode or self.settings.mode)
+        ranking = self.rank(text, query, depth=max(50, 5 * k), mode=mode or self.config.mode)
         chosen = [(self.passages[row], row, round(score, 4)) for row, score in self._distinct(ranking, k)]
         kind = wanted_kind(text)
         states = [kind is None or kind.stated_in(passage.text) for passage, _, _ in chosen]
-        answered = bool(chosen) and is_answered(chosen[0][2], self.settings.min_score, states[0])
+        answered = bool(chosen) and is_answered(chosen[0][2], self.config.min_score, states[0])
         hits = tuple(
             Hit(
                 passage=passage,
                 document=self.documents[passage.doc_id],
                 score=score,
                 rank=i,
-                highlight=passage.text[slice(*self._best_sentence(row, query))],
+                highlight=passage.text[slice(*self.index.best_sentence(row, query))],
                 caveat=None if answered else "low confidence" if stated else "not an answer",
             )
             for i, ((passage, row, score), stated) in enumerate(zip(chosen, states, strict=True), start=1)
         )
         # The missing figure is the reason given only when the score alone would have answered.
-        lacks = kind.name if kind and hits and not states[0] and hits[0].score >= self.settings.min_score else None
+        lacks = kind.name if kind and hits and not states[0] and hits[0].score >= self.config.min_score else None
         if self.info.stale and self.info.stale_reason:
             notices += (f"The index may be out of date: {self.info.stale_reason}.",)
         return Answer(question=text, answered=answered, hits=hits, index=self.info, notices=notices, lacks=lacks)
 
-    def rank(self, text: str, query: np.ndarray, depth: int, mode: str) -> Ranking:
-        """Candidate passages best first.
-
-        dense: by similarity; bm25: by BM25; hybrid: the union of both candidate lists, ordered by
-        similarity + hybrid_weight * BM25 / (the question's best BM25 score).
-        """
-        if mode not in MODES:
-            raise ValueError(f"unknown mode {mode!r}")
-        if mode == "bm25":
-            _, rows = self.lexical.search(text, depth)
-            return Ranking(rows, self._similarity(rows, query))
-        _, found = ann.search(self.index, query[None, :], depth)
-        rows = found[0][found[0] >= 0].astype(np.int64)
-        if mode == "dense":
-            similarity = self._similarity(rows, query)
-            order = np.argsort(-similarity, kind="stable")
-            return Ranking(rows[order], similarity[order])
-        bm25 = self.lexical.scores(text)
-        _, lexical_rows = best_rows(bm25, depth)
-        rows = np.union1d(rows, lexical_rows).astype(np.int64)
-        similarity = self._similarity(rows, query)
-        weight = self.settings.hybrid_weight / max(float(bm25.max()), 1e-9)
-        order = np.argsort(-(similarity + weight * bm25[rows]), kind="stable")
-        return Ranking(rows[order], similarity[order])
-
-    def _similarity(self, rows: np.ndarray, query: np.ndarray) -> np.ndarray:
-        """Similarity of each passage: the mean of its cosine and its best sentence's cosine with the question."""
-        vectors = self.vectors
-        if not len(rows):
-            return np.empty(0, dtype=np.float32)
-        first, counts = vectors.offsets[rows], vectors.offsets[rows + 1] - vectors.offsets[rows]
-        starts = np.cumsum(counts) - counts  # where each candidate's sentences begin in the gathered block
-        sentence_rows = np.arange(int(counts.sum())) - np.repeat(starts, counts) + np.repeat(first, counts)
-        best = np.maximum.reduceat(np.asarray(vectors.sentences[sentence_rows]) @ query, starts)
-        return ((np.asarray(vectors.passages[rows]) @ query + best) / 2).astype(np.float32)
-
-    def _best_sentence(self, row: int, query: np.ndarray) -> tuple[int, int]:
-        """The span (in the passage) of the passage's sentence most similar to the question."""
-        first, last = int(self.vectors.offsets[row]), int(self.vectors.offsets[row + 1])
-        best = first + int(np.argmax(np.asarray(self.vectors.sentences[first:last]) @ query))
-        start, end = self.vectors.spans[best]
-        return int(start), int(end)
+    def rank(self, text: str, query: np.ndarray, depth: int, mode: Mode | str) -> Ranking:
+        """Candidate passages best first, by the ranking function of `mode` (bot.retrieval.ranking)."""
+        return RANKERS[Mode(mode)](self.index, text, query, depth, self.config.hybrid_weight)
 
     def _distinct(self, ranking: Ranking, k: int) -> list[tuple[int, float]]:
         """Best-first (row, score) hits with no two quoting overlapping text. With several documents, a
         first pass takes at most max_hits_per_doc from each; a second fills any places left, best first."""
         chosen: list[tuple[int, float]] = []
-        cap = self.settings.max_hits_per_doc if len(self.documents) > 1 else k
+        cap = self.config.max_hits_per_doc if len(self.documents) > 1 else k
         for limit in dict.fromkeys((cap, k)):
             per_doc = Counter(self.passages[row].doc_id for row, _ in chosen)
             for row, score in zip(ranking.rows.tolist(), ranking.scores.tolist(), strict=True):
@@ -186,9 +117,9 @@ def _overlaps(a: Passage, b: Passage) -> bool:
     return a.doc_id == b.doc_id and a.start < b.end and b.start < a.end
 
 
-def load_query_encoder(settings: Settings, build: Path, manifest: Manifest, notify: Notify) -> Encoder:
-    """The fast ONNX export stored with the index unless settings ask for sentence-transformers."""
-    if settings.encoder == "onnx" and not manifest.encoder_export:
-        notify("note: this index has no fast query encoder; loading sentence-transformers.")
-    wanted = bool(manifest.encoder_export) and settings.encoder != "sentence-transformers"
-    return load_encoder(settings.model, build / ENCODER if wanted else None, notify)
+def load_query_encoder(config: RetrievalConfig, index: IndexBackend) -> Encoder:
+    """The fast ONNX export stored with the index unless the config asks for sentence-transformers."""
+    if config.encoder == "onnx" and index.encoder_export is None:
+        log.info("this index has no fast query encoder; loading sentence-transformers.")
+    wanted = index.encoder_export is not None and config.encoder != "sentence-transformers"
+    return load_encoder(config.model, index.encoder_export if wanted else None)

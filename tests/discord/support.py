@@ -36,7 +36,8 @@ def discord_settings(base: Settings, fake: FakeDiscord, tmp_path: Path, **values
 def running(retriever: Retriever, settings: Settings) -> AbstractAsyncContextManager[CiteBot]:
     """A CiteBot logged in to the fake and past on_ready (its commands synced); closed afterwards."""
     assert settings.discord_token is not None
-    return logged_in(CiteBot(retriever, settings, guild_ready_timeout=0.05), settings.discord_token, timeout=10)
+    bot = CiteBot(retriever, settings, guild_ready_timeout=0.05)
+    return logged_in(bot, settings.discord_token.reveal(), timeout=10)
 
 
 class SlowRetriever:

@@ -16,6 +16,7 @@ from bot.discord_app.app import CiteBot
 from bot.discord_app.cogs import reindex
 from bot.index import builder as indexer
 from bot.index.builder import build_index
+from bot.index.config import IndexConfig
 from bot.retrieval.retriever import Retriever
 from tests.discord.fake_discord import FakeDiscord
 from tests.discord.support import discord_settings, running
@@ -83,15 +84,15 @@ async def test_reindex_swaps_the_index_while_a_question_is_in_flight(
 ) -> None:
     started, finish = threading.Event(), threading.Event()
 
-    def held_build(settings: Settings, full: bool, notify: Any) -> Any:
+    def held_build(config: IndexConfig, full: bool) -> Any:
         started.set()
-        report = build_index(settings, full, notify)
+        report = build_index(config, full)
         assert finish.wait(10), "the test never let the rebuild finish"
         return report
 
     monkeypatch.setattr(indexer, "build_index", held_build)
     settings = discord_settings(corpus_copy, fake, tmp_path)
-    retriever = await asyncio.to_thread(Retriever.open, settings, lambda message: None)
+    retriever = await asyncio.to_thread(Retriever.open, settings.retrieval)
     async with running(retriever, settings) as bot:
         (corpus_copy.corpus_dir / "pottery.txt").write_text(NEW_DOCUMENT, encoding="utf-8")
         rebuild = await fake.slash("reindex", user=fake.world.admin)
@@ -129,7 +130,7 @@ async def test_a_failed_rebuild_is_one_sentence_and_keeps_the_old_index(
     fake: FakeDiscord, corpus_copy: Settings, tmp_path: Path
 ) -> None:
     settings = discord_settings(corpus_copy, fake, tmp_path)
-    retriever = await asyncio.to_thread(Retriever.open, settings, lambda message: None)
+    retriever = await asyncio.to_thread(Retriever.open, settings.retrieval)
     async with running(retriever, settings) as bot:
         for document in corpus_copy.corpus_dir.iterdir():
             document.unlink()

@@ -9,6 +9,7 @@ import pytest
 
 from bot.cli.main import main
 from bot.evaluation.runner import run_eval
+from bot.retrieval.mode import Mode
 from tests.support import make_settings
 
 DOCS = {
@@ -41,7 +42,7 @@ def beir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_each_mode_ranks_the_judged_document_first(beir: Path, tmp_path: Path) -> None:
-    results = run_eval(beir, make_settings(tmp_path), ("dense", "bm25", "hybrid"), k=10, workdir=tmp_path / "work")
+    results = run_eval(beir, make_settings(tmp_path), tuple(Mode), k=10, workdir=tmp_path / "work")
     by_mode = {r.mode: r for r in results}
     assert set(by_mode) == {"dense", "bm25", "hybrid"}
     assert by_mode["dense"].metrics["mrr@10"] == 1.0

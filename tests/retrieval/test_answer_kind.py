@@ -135,7 +135,7 @@ def test_passage_on_the_subject_without_the_figure_is_not_an_answer(article_retr
     """The AMRAAM paragraph is the nearest passage and scores above the threshold, but states no price."""
     answer = article_retriever.ask("How much does one AMRAAM missile cost?")
     assert "AMRAAM" in answer.hits[0].passage.text
-    assert answer.hits[0].score >= article_retriever.settings.min_score
+    assert answer.hits[0].score >= article_retriever.config.min_score
     assert not answer.answered and answer.lacks == "an amount of money"
     assert answer.hits[0].caveat == "not an answer"
 

@@ -6,6 +6,8 @@ quality"); the issue's goal of 90% on both sides is not met yet, and these tests
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from bot.evaluation.questions import Outcome, by_category, load_questions, outcomes, tally
@@ -30,7 +32,7 @@ def test_first_passage_answers_most_questions(results: list[Outcome]) -> None:
 
 
 def test_threshold_balances_answering_and_flagging(results: list[Outcome], article_retriever: Retriever) -> None:
-    right, answerable, flagged, unanswerable = tally(results, article_retriever.settings.min_score)
+    right, answerable, flagged, unanswerable = tally(results, article_retriever.config.min_score)
     assert right / answerable >= 0.75
     assert flagged / unanswerable >= 0.70
 
@@ -38,10 +40,10 @@ def test_threshold_balances_answering_and_flagging(results: list[Outcome], artic
 def test_every_off_topic_and_gibberish_question_is_flagged(
     results: list[Outcome], article_retriever: Retriever
 ) -> None:
-    categories = by_category(results, article_retriever.settings.min_score)
+    categories = by_category(results, article_retriever.config.min_score)
     assert categories["other topic"] == (11, 11) and categories["gibberish"] == (6, 6)
     assert categories["near miss: a detail the article lacks"][0] >= 6  # 3 without the figure check (answer_kind)
-    right, answerable, flagged, _ = tally(results, article_retriever.settings.min_score)
+    right, answerable, flagged, _ = tally(results, article_retriever.config.min_score)
     assert categories["answerable"] == (right, answerable)
     assert sum(done for name, (done, _) in categories.items() if name != "answerable") == flagged
 
@@ -60,11 +62,7 @@ def test_clear_question_is_answered(article_retriever: Retriever) -> None:
 
 def test_threshold_is_a_setting(article_retriever: Retriever) -> None:
     strict = Retriever(
-        article_retriever.settings.with_values({"min_score": 0.99}),
-        article_retriever.manifest,
-        article_retriever.build,
-        article_retriever.encoder,
-        notify=lambda message: None,
+        replace(article_retriever.config, min_score=0.99), article_retriever.index, article_retriever.encoder
     )
     assert not strict.ask("Who did Hegseth meet in Tokyo?").answered
 
@@ -78,8 +76,8 @@ def heldout(tmp_path_factory: pytest.TempPathFactory) -> tuple[Retriever, list[O
     from bot.index.builder import build_index
 
     settings = make_settings(tmp_path_factory.mktemp("heldout")).with_values({"corpus_dir": HELDOUT / "corpus"})
-    build_index(settings, notify=lambda message: None)
-    retriever = Retriever.open(settings)
+    build_index(settings.indexing)
+    retriever = Retriever.open(settings.retrieval)
     return retriever, outcomes(retriever, load_questions(HELDOUT / "questions.json"))
 
 
@@ -98,5 +96,5 @@ def test_heldout_titles_are_not_passages(heldout: tuple[Retriever, list[Outcome]
 
 def test_heldout_off_topic_and_gibberish_are_flagged(heldout: tuple[Retriever, list[Outcome]]) -> None:
     retriever, results = heldout
-    categories = by_category(results, retriever.settings.min_score)
+    categories = by_category(results, retriever.config.min_score)
     assert categories["other topic"] == (5, 5) and categories["gibberish"] == (3, 3)

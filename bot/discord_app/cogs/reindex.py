@@ -48,7 +48,7 @@ class Reindex(commands.Cog):
             settings = self.bot.settings
             log.info("rebuilding the index for %s (%s)", interaction.user, "full" if full else "changes only")
             # Questions keep using the old retriever until the new one is assigned.
-            report = await asyncio.to_thread(build_index, settings, full, log.info)
+            report = await asyncio.to_thread(build_index, settings.indexing, full)
             self.bot.retriever = await asyncio.to_thread(open_retriever, settings)
         log.info("%s", report.summary())
         await interaction.edit_original_response(content=f"{report.summary()} Answers now come from the new index.")
