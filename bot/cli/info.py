@@ -13,7 +13,7 @@ from bot.index.store import OUTDATED_CUT, current_build, outdated_cut, read_mani
 def run(args: argparse.Namespace, settings: Settings) -> int:
     build = current_build(settings.index_dir)
     manifest = read_manifest(build)
-    changes = corpus_changes(manifest, settings.corpus_dir)
+    changes = corpus_changes(manifest.fingerprints(), manifest.skipped, settings.corpus_dir)
     state = f"stale: {changes.describe()}; run `citebot index`" if changes.stale else "current"
     if outdated_cut(manifest, CUT_RULES):
         state += f" ({OUTDATED_CUT}; run `citebot index`)"

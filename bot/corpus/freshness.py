@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.corpus.documents import content_hash, corpus_files, document_id
 from bot.errors import CorpusError
-from bot.index.store import Manifest
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """How a document looked when it was indexed."""
+
+    size: int
+    mtime_ns: int
+    content_hash: str
 
 
 @dataclass(frozen=True)
@@ -29,7 +38,9 @@ class CorpusChanges:
         return "the corpus changed since the index was built (" + ", ".join(parts) + ")"
 
 
-def corpus_changes(manifest: Manifest, corpus_dir: Path) -> CorpusChanges:
+def corpus_changes(
+    indexed: Mapping[str, Fingerprint], skipped: Mapping[str, list[int]], corpus_dir: Path
+) -> CorpusChanges:
     """Files added, changed or removed since the build. Size and mtime first; a hash only when they differ.
 
     Files the build skipped (not UTF-8, empty) count only once they change.
@@ -38,7 +49,7 @@ def corpus_changes(manifest: Manifest, corpus_dir: Path) -> CorpusChanges:
         files = {document_id(path, corpus_dir): path for path in corpus_files(corpus_dir)}
     except CorpusError:
         files = {}
-    known = {entry.info.id: entry for entry in manifest.documents}
+    known = indexed
     changed = []
     for name in sorted(files.keys() & known.keys()):
         entry, (size, mtime_ns) = known[name], _fingerprint(files[name])
@@ -47,7 +58,7 @@ def corpus_changes(manifest: Manifest, corpus_dir: Path) -> CorpusChanges:
         if size != entry.size or content_hash(files[name].read_bytes()) != entry.content_hash:
             changed.append(name)
     added = [
-        name for name in sorted(files.keys() - known.keys()) if manifest.skipped.get(name) != _fingerprint(files[name])
+        name for name in sorted(files.keys() - known.keys()) if skipped.get(name) != _fingerprint(files[name])
     ]
     return CorpusChanges(
         added=tuple(added),

@@ -18,6 +18,7 @@ from typing import overload
 
 import numpy as np
 
+from bot.corpus.freshness import Fingerprint
 from bot.errors import IndexCorrupt, IndexMismatch, IndexMissing, Remedy
 from bot.records import DocumentInfo, Passage
 
@@ -65,6 +66,10 @@ class Manifest:
     quantized: bool = False  # the vectors come from the int8 export (else from fp32 weights)
     files: dict[str, int] = field(default_factory=dict)  # file name -> size in bytes, to catch truncation
     skipped: dict[str, list[int]] = field(default_factory=dict)  # corpus file skipped -> [size, mtime_ns]
+
+    def fingerprints(self) -> dict[str, Fingerprint]:
+        """How each indexed document looked when it was indexed, for bot.corpus.freshness."""
+        return {entry.info.id: Fingerprint(entry.size, entry.mtime_ns, entry.content_hash) for entry in self.documents}
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=1, ensure_ascii=False)

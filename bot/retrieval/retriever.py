@@ -35,7 +35,7 @@ class Retriever:
         self.encoder = encoder
         self.passages = index.passages
         self.documents = index.documents
-        changes = corpus_changes(self.manifest, config.corpus_dir)
+        changes = corpus_changes(self.manifest.fingerprints(), self.manifest.skipped, config.corpus_dir)
         self.info = IndexInfo(
             built_at=self.manifest.built_at,
             model=self.manifest.model,
