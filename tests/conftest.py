@@ -16,6 +16,16 @@ if TYPE_CHECKING:
     from bot.retrieval.retriever import Retriever
 
 
+MODEL_FIXTURES = {"encoder", "article_settings", "article_retriever", "corpus_copy", "citebot"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests that load the real model, so `pytest -m "not model"` is a fast tier."""
+    for item in items:
+        if MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.model)
+
+
 @pytest.fixture(scope="session")
 def encoder() -> SentenceTransformerEncoder:
     return reference_encoder()
