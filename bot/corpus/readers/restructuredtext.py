@@ -78,7 +78,8 @@ def read(raw: bytes) -> Reading:
     for problem in list(tree.findall(nodes.problematic)):
         text = problem.astext()
         found = _UNRESOLVED.fullmatch(text)
-        problem.replace_self(nodes.Text(next(group for group in found.groups() if group) if found else text))
+        readable = next(group for group in found.groups() if group) if found else text
+        problem.parent.replace(problem, nodes.Text(readable))
     builder = TextBuilder()
     walker = _Walker(builder)
     walker.walk(tree, depth=0)
