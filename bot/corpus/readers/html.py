@@ -73,7 +73,7 @@ def _main(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     for path in _MAIN:
         found = root.xpath(path)
         if found:
-            return found[0]  # type: ignore[no-any-return]
+            return found[0]
     return root
 
 
@@ -85,9 +85,8 @@ def _drop_chrome(main: lxml.html.HtmlElement) -> None:
             doomed.append(element)
             continue
         classes = _classes(element)
-        if element.tag in _TAGS_DROPPED or classes.intersection(_CLASSES_DROPPED) or element.get("role") == "navigation":
-            doomed.append(element)
-        elif element.tag == "aside" and not classes.intersection(_ADMONITION_CLASSES):
+        chrome = element.tag in _TAGS_DROPPED or classes.intersection(_CLASSES_DROPPED)
+        if chrome or element.get("role") == "navigation" or (element.tag == "aside" and not _is_admonition(element)):
             doomed.append(element)
     for element in doomed:
         if element is not main and element.getparent() is not None:
@@ -110,7 +109,7 @@ def _lines(element: lxml.html.HtmlElement) -> tuple[int, int] | None:
 
 def _anchor(heading: lxml.html.HtmlElement) -> str | None:
     if heading.get("id"):
-        return heading.get("id")  # type: ignore[no-any-return]
+        return heading.get("id")
     parent = heading.getparent()
     while parent is not None and parent.get("id") is None:
         parent = parent.getparent() if parent.tag not in {"body", "main", "article"} else None

@@ -60,13 +60,18 @@ class TextBuilder:
             self._sections.append(Section(path, self._anchor, tuple(self._blocks), self._heading))
         self._blocks = []
 
-    def heading(self, level: int, text: str, anchor: str | None = None) -> None:
-        """Open a section under a heading of `level` (1 outermost); its text becomes one line of its own."""
+    def heading(self, level: int, text: str, anchor: str | None = None, in_text: bool = True) -> None:
+        """Open a section under a heading of `level` (1 outermost); its text becomes one line of its own
+        (unless not `in_text`: a PDF bookmark whose title is not on the page still names the section)."""
         text = " ".join(text.split())
         self._close()
         while self._levels and self._levels[-1][0] >= level:
             self._levels.pop()
         self._anchor = anchor
+        if not in_text:
+            self._heading = None
+            self._levels.append((level, text))
+            return
         if not text:  # an empty heading still ends the section above it
             self._heading = None
             self._levels.append((level, ""))
@@ -77,6 +82,11 @@ class TextBuilder:
             self.first_heading = (text, level, self._heading)
         if level == 1 and self.top_heading is None:
             self.top_heading = text
+
+    def section_break(self) -> None:
+        """Start a new section with an empty heading path (a PDF without bookmarks: one a page)."""
+        self._close()
+        self._levels, self._anchor, self._heading = [], None, None
 
     def block(self, kind: str, text: str, lines: tuple[int, int] | None = None, page: int | None = None) -> None:
         """Add a block (nothing when its text is blank)."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
@@ -47,13 +47,14 @@ def read(raw: bytes) -> Reading:
     return read_text(source)
 
 
-def read_text(source: str, builder: TextBuilder | None = None, meta: Mapping[str, str] | None = None) -> Reading:
-    """Read Markdown source; with `builder`, append to it (a notebook's cells share one)."""
+def read_text(source: str, builder: TextBuilder | None = None, slugs: set[str] | None = None) -> Reading:
+    """Read Markdown source; with `builder`, append to it instead (a notebook's cells share one builder
+    and one set of anchors) and return an empty Reading."""
     own = builder is None
     builder = builder or TextBuilder()
-    front: dict[str, str] = dict(meta or {})
+    front: dict[str, str] = {}
     tree = SyntaxTreeNode(_parser().parse(source, {"references": _AnyReference()}))
-    slugs: set[str] = set()
+    slugs = set() if slugs is None else slugs
     for node in tree.children:
         if node.type == "front_matter":
             front.update(parse_front_matter(node.content))
