@@ -1,4 +1,4 @@
-"""Word documents (.docx) read with python-docx (an optional dependency: `pip install python-docx`).
+"""Word documents (.docx) read with python-docx.
 
 Paragraphs styled "Heading N" (or "Title") open sections; list-styled paragraphs are lists; tables
 are tables (rows as "a | b | c"). Blocks have neither `lines` nor `page` (a .docx has neither).
@@ -13,13 +13,11 @@ from bot.corpus.readers.layout import Reading, TextBuilder
 
 
 def read(raw: bytes) -> Reading:
-    """Read .docx bytes; without python-docx installed, say how to install it."""
-    try:
-        import docx
-        from docx.table import Table
-        from docx.text.paragraph import Paragraph
-    except ImportError as exc:
-        raise RuntimeError("reading .docx needs python-docx: pip install python-docx") from exc
+    """Read .docx bytes (python-docx is imported here: only a corpus with .docx files pays for it)."""
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
     document = docx.Document(io.BytesIO(raw))
     builder = TextBuilder()
     body = document.element.body

@@ -102,8 +102,7 @@ def _lines(element: lxml.html.HtmlElement) -> tuple[int, int] | None:
     if first is None:
         return None
     last = max((e.sourceline or first for e in element.iter()), default=first)
-    if element.tag == "pre":
-        last = max(last, first + element.text_content().rstrip("\n").count("\n"))
+    last = max(last, first + element.text_content().rstrip().count("\n"))  # text running on below the last tag
     return first, last
 
 
@@ -136,7 +135,8 @@ class _Walker:
             if child.tag in _BLOCKS:
                 self.paragraph(run, run_line, prose)
                 self.block(child, prose)
-                run, run_line = [], child.sourceline
+                lines = _lines(child)
+                run, run_line = [], lines[1] if lines else None  # the text after a block starts where it ends
             elif child.tag == "br":
                 run.append("\n")
             else:
@@ -145,9 +145,17 @@ class _Walker:
         self.paragraph(run, run_line, prose)
 
     def paragraph(self, run: list[str], line: int | None, prose: str | None) -> None:
-        text = "\n".join(" ".join(part.split()) for part in "".join(run).split("\n"))
-        if text.strip():
-            self.builder.block(prose or "paragraph", text, (line, line) if line else None)
+        raw = "".join(run)
+        text = " ".join(raw.split())
+        if not text:
+            return
+        if line is not None:
+            before, _, rest = raw.partition(text.split()[0])
+            first = line + before.count("\n")
+            line_span: tuple[int, int] | None = (first, first + rest.rstrip().count("\n"))
+        else:
+            line_span = None
+        self.builder.block(prose or "paragraph", text, line_span)
 
     def block(self, element: lxml.html.HtmlElement, prose: str | None) -> None:
         tag = element.tag

@@ -182,7 +182,7 @@ class _VersionNote(_Skip):
         version, _, rest = " ".join(self.arguments).partition(" ")
         name = self.name.split(":")[-1]
         heading = _VERSION_NOTES[name] + ("" if name == "seealso" else f" {version}")
-        note = nodes.admonition("\n".join(self.content))
+        note = nodes.admonition(self.block_text)
         note.line = self.lineno
         note += nodes.title(heading, heading)
         if name == "seealso" and version:
@@ -250,8 +250,10 @@ class _Walker:
         if isinstance(node, nodes.section):
             title = node.next_node(nodes.title)
             self.lines(title if title is not None else node)
-            anchors = node.get("ids") or [None]
-            self.builder.heading(depth + 1, _inline(title) if title is not None else "", anchors[0])
+            text = _inline(title) if title is not None else ""
+            ids = node.get("ids") or [None]
+            anchor = nodes.make_id(text) if nodes.make_id(text) in ids else ids[0]  # a label may take the title's id
+            self.builder.heading(depth + 1, text, anchor)
             self.walk(node, depth + 1)
             return
         if isinstance(node, nodes.title):
@@ -281,6 +283,8 @@ class _Walker:
             last = first + node.rawsource.strip("\n").count("\n") if node.rawsource else first
         else:
             last = max(known, default=first)
+            if isinstance(node, nodes.admonition) and node.rawsource:  # a version note: its directive's text
+                last = max(last, first + node.rawsource.strip("\n").count("\n"))
             for inner in node.findall(lambda n: isinstance(n, nodes.paragraph | nodes.literal_block)):
                 if getattr(inner, "line", None) == last and inner.rawsource:
                     last += inner.rawsource.strip("\n").count("\n")
