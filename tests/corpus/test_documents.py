@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.corpus.documents import corpus_files, find_title, parse_document, read_document
+from bot.records import Document
 from tests.support import ARTICLE, ARTICLE_TITLE
 
 
@@ -71,7 +72,7 @@ def test_non_utf8_empty_and_unreadable_files_are_skipped_with_a_warning(tmp_path
     (tmp_path / "latin1.txt").write_bytes("café au lait".encode("latin-1"))
     (tmp_path / "empty.md").write_text("  \n\n", encoding="utf-8")
     (tmp_path / "good.txt").write_text("Title\nBody.", encoding="utf-8")
-    (tmp_path / "ignored.pdf").write_bytes(b"%PDF")
+    (tmp_path / "ignored.xyz").write_bytes(b"no reader knows this")
     (tmp_path / ".hidden").mkdir()
     (tmp_path / ".hidden" / "secret.txt").write_text("no", encoding="utf-8")
     files = corpus_files(tmp_path)
@@ -88,3 +89,56 @@ def test_a_file_that_cannot_be_read_is_named(tmp_path: Path) -> None:
     broken.symlink_to(tmp_path / "nowhere.txt")
     document, warnings = load(broken, tmp_path)
     assert document is None and "dangling.txt" in warnings[0]
+
+
+def loaded(path: Path, root: Path) -> Document:
+    """A document that must load without a warning."""
+    warnings: list[str] = []
+    document = read_document(path, root, warnings.append)
+    assert document is not None and warnings == []
+    return document
+
+
+def test_every_known_extension_is_found_and_read_by_its_reader(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("---\nurl: https://x.org/a\n---\n# Alpha\n\nBody *text*.\n", encoding="utf-8")
+    (tmp_path / "b.rst").write_text("Beta\n====\n\nSee :class:`~x.Client`.\n", encoding="utf-8")
+    (tmp_path / "c.HTML").write_text("<html><body><main><h1>Gamma</h1><p>Words.</p></main></body></html>")
+    (tmp_path / "d.txt").write_text("Delta\nPlain text stays as it was.\n", encoding="utf-8")
+    (tmp_path / "e.yaml").write_text("ignored: true\n", encoding="utf-8")
+    files = corpus_files(tmp_path)
+    assert [f.name for f in files] == ["a.md", "b.rst", "c.HTML", "d.txt"]
+    md, rst, html, txt = (loaded(tmp_path / name, tmp_path) for name in ("a.md", "b.rst", "c.HTML", "d.txt"))
+    assert md.info.title == "Alpha" and md.info.url == "https://x.org/a"
+    assert md.text[md.content_start :].strip() == "Body text." and md.sections
+    assert rst.text.endswith("See Client.") and rst.sections[0].path == ("Beta",)
+    assert html.info.title == "Gamma" and html.sections
+    assert txt.sections == () and txt.info.title == "Delta"
+
+
+def test_a_front_matter_title_keeps_the_heading_in_the_content(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("---\ntitle: Other\n---\n# Heading\n\nBody.\n", encoding="utf-8")
+    document = loaded(tmp_path / "a.md", tmp_path)
+    assert document.info.title == "Other" and document.content_start == 0
+
+
+def test_a_file_no_reader_can_parse_is_one_warning_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.7\nnot really a pdf\n")
+    (tmp_path / "latin.rst").write_bytes("Café\n====\n".encode("latin-1"))
+    (tmp_path / "stubs.md").write_text("::: package.module\n    options:\n        a: 1\n", encoding="utf-8")
+    (tmp_path / "bad.ipynb").write_text("{not json", encoding="utf-8")
+    for name in ("broken.pdf", "latin.rst", "stubs.md", "bad.ipynb"):
+        document, warnings = load(tmp_path / name, tmp_path)
+        assert document is None and len(warnings) == 1 and "\n" not in warnings[0]
+        assert warnings[0].startswith(f"skipped {name}: ")
+    assert "UTF-8" in load(tmp_path / "latin.rst", tmp_path)[1][0]
+    assert "no text" in load(tmp_path / "stubs.md", tmp_path)[1][0]
+
+    def crash(raw: bytes) -> None:
+        raise RecursionError("maximum recursion\ndepth exceeded")
+
+    monkeypatch.setattr("bot.corpus.documents.reader_for", lambda path: crash)
+    (tmp_path / "deep.md").write_text("> > > deep\n", encoding="utf-8")
+    document, warnings = load(tmp_path / "deep.md", tmp_path)
+    assert document is None and warnings == [
+        "skipped deep.md: cannot parse it (RecursionError: maximum recursion depth exceeded)."
+    ]
