@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -35,6 +36,33 @@ ENV_VARS = {
     "discord_answer_dms": "CITEBOT_DISCORD_ANSWER_DMS",
     "discord_cooldown_seconds": "CITEBOT_DISCORD_COOLDOWN",
     "feedback_path": "CITEBOT_FEEDBACK_PATH",
+    "build_wait_seconds": "CITEBOT_BUILD_WAIT",
+    "max_document_mb": "CITEBOT_MAX_DOCUMENT_MB",
+    "follow_links": "CITEBOT_FOLLOW_LINKS",
+}
+# What a value must be, in words, by the field's type (never a Python type name)
+_KINDS = {
+    "int": "a whole number",
+    "int | None": "a whole number",
+    "float": "a number",
+    "bool": "yes or no (true/false, 1/0, on/off)",
+    "frozenset[int]": "a list of whole numbers separated by commas",
+}
+_WHAT = {
+    "discord_owner_id": "a whole number (a Discord user id)",
+    "discord_channels": "a list of channel ids separated by commas",
+}
+# numeric setting -> (lowest, highest) allowed, inclusive; None for no bound
+_RANGES: dict[str, tuple[float | None, float | None]] = {
+    "top_k": (1, None),
+    "min_score": (-1.0, 1.0),
+    "max_hits_per_doc": (1, None),
+    "hybrid_weight": (0.0, None),
+    "passage_tokens": (8, 512),
+    "overlap_sentences": (0, None),
+    "discord_cooldown_seconds": (0.0, None),
+    "build_wait_seconds": (0.0, None),
+    "max_document_mb": (0.0, None),
 }
 
 
@@ -62,6 +90,9 @@ class Settings:
     discord_answer_dms: bool = True
     discord_cooldown_seconds: float = 5.0
     feedback_path: Path = Path("feedback.jsonl")
+    build_wait_seconds: float = 600.0  # how long a build waits for another build of the same index
+    max_document_mb: float = 10.0  # larger documents are skipped with a warning (0: no limit)
+    follow_links: bool = False  # index links to files outside the corpus folder
 
     def __post_init__(self) -> None:
         for name, allowed in (("mode", MODES), ("encoder", ENCODERS)):
@@ -69,10 +100,10 @@ class Settings:
                 raise ConfigError(
                     f"Setting {ENV_VARS[name]}={getattr(self, name)!r} is not one of: {', '.join(allowed)}."
                 )
-        if self.top_k < 1 or self.max_hits_per_doc < 1 or self.passage_tokens < 8:
-            raise ConfigError(
-                "CITEBOT_TOP_K and CITEBOT_MAX_HITS_PER_DOC must be at least 1, CITEBOT_PASSAGE_TOKENS at least 8."
-            )
+        for name, (low, high) in _RANGES.items():
+            value = getattr(self, name)
+            if not math.isfinite(value) or (low is not None and value < low) or (high is not None and value > high):
+                raise ConfigError(f"Setting {ENV_VARS[name]}={value!r} is out of range: {_describe(low, high)}.")
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, dotenv: Path | None = Path(".env")) -> Settings:
@@ -87,6 +118,14 @@ class Settings:
         """Return a copy with the given fields set, converting strings to each field's type."""
         converted = {name: _convert(name, value) for name, value in raw.items() if value is not None}
         return replace(self, **converted)
+
+
+def _describe(low: float | None, high: float | None) -> str:
+    if low is not None and high is not None:
+        return f"it must be between {low:g} and {high:g}"
+    if low is not None:
+        return f"it must be a finite number of at least {low:g}"
+    return f"it must be a finite number of at most {high:g}"
 
 
 _TYPES = {f.name: f.type for f in fields(Settings)}
@@ -111,7 +150,8 @@ def _convert(name: str, value: Any) -> Any:
         if kind == "frozenset[int]":
             return frozenset(int(part) for part in value.replace(",", " ").split())
     except (ValueError, KeyError):
-        raise ConfigError(f"Setting {ENV_VARS.get(name, name)}={value!r} is not a valid {kind}.") from None
+        what = _WHAT.get(name) or _KINDS.get(kind, "valid")
+        raise ConfigError(f"Setting {ENV_VARS.get(name, name)}={value!r} is not {what}.") from None
     return value
 
 

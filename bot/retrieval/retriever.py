@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,26 +16,29 @@ from bot.corpus.freshness import corpus_changes
 from bot.corpus.splitting import CUT_RULES
 from bot.encoders.base import Encoder
 from bot.encoders.factory import load_encoder
+from bot.errors import IndexBusy, IndexCorrupt
 from bot.index import dense as ann
-from bot.index.lexical import LexicalIndex, best_rows
+from bot.index.lexical import best_rows
+from bot.index.loaded import load_build
+from bot.index.locks import Lease, take_lease
 from bot.index.store import (
     ENCODER,
-    FAISS,
-    LEXICAL,
     OUTDATED_CUT,
+    REBUILD_HINT,
     Manifest,
     check_model,
     current_build,
     outdated_cut,
     read_manifest,
-    read_passages,
 )
-from bot.index.vectors import Vectors
 from bot.records import Answer, Hit, IndexInfo, Passage
 from bot.retrieval.answer_kind import wanted_kind
 from bot.retrieval.question import clean_question
 
 Notify = Callable[[str], None]
+OPEN_ATTEMPTS = 5  # CURRENT may change between reading it and taking the lease: read it again
+SCORE_SLACK = 1e-3  # float32 rounding of a cosine of unit vectors; beyond it a score is impossible
+EMPTY_INDEX = "The index holds no passages; put documents with text in the corpus and run `citebot index`."
 
 
 def _stderr(message: str) -> None:
@@ -53,18 +57,18 @@ class Retriever:
     """Answers questions from one loaded build of the index."""
 
     def __init__(self, settings: Settings, manifest: Manifest, build: Path, encoder: Encoder, notify: Notify) -> None:
-        import faiss
-
         self.settings = settings
         self.manifest = manifest
         self.encoder = encoder
-        self.passages = read_passages(build, manifest.passages)
+        loaded = load_build(build, manifest)  # every file eagerly, or mapped: a later build may delete this folder
+        self.passages = loaded.passages
         self.documents = {entry.info.id: entry.info for entry in manifest.documents}
-        self.vectors = Vectors.load(build, mmap=True)
-        self.index = faiss.read_index(str(build / FAISS))
-        self.lexical = LexicalIndex.load(build / LEXICAL)  # eagerly: a later build may delete this folder
+        self.vectors = loaded.vectors
+        self.index = loaded.index
+        self.lexical = loaded.lexical
         self.build = build
-        changes = corpus_changes(manifest, settings.corpus_dir)
+        self.lease: Lease | None = None  # held while this retriever may read the build (see Retriever.open)
+        changes = corpus_changes(manifest, settings.corpus_dir, settings.follow_links)
         self.info = IndexInfo(
             built_at=manifest.built_at,
             model=manifest.model,
@@ -79,21 +83,50 @@ class Retriever:
             notify(f"warning: {OUTDATED_CUT}; run `citebot index` to refresh it.")
 
     @classmethod
-    def open(cls, settings: Settings, notify: Notify = _stderr) -> Retriever:
-        """Load the current build under `settings.index_dir` with a matching query encoder."""
-        build = current_build(settings.index_dir)
-        manifest = read_manifest(build)
-        check_model(manifest, settings.model)
-        encoder = load_query_encoder(settings, build, manifest, notify)
-        check_model(manifest, settings.model, encoder.dimension)
-        return cls(settings, manifest, build, encoder, notify)
+    def open(cls, settings: Settings, notify: Notify = _stderr, verify: str = "quick") -> Retriever:
+        """Load the current build under `settings.index_dir` with a matching query encoder, holding a
+        lease on it so that no later build deletes it. `verify="full"` checks every file's checksum
+        (see bot.index.store.verify_files)."""
+        for attempt in range(OPEN_ATTEMPTS):
+            try:
+                build = current_build(settings.index_dir)
+            except IndexCorrupt:  # CURRENT may name a build deleted since: read it again, then believe it
+                if attempt + 1 == OPEN_ATTEMPTS:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+                continue
+            lease = take_lease(build)
+            if lease is None:  # deleted meanwhile: CURRENT names a newer build now
+                time.sleep(0.05 * (attempt + 1))
+                continue
+            try:
+                manifest = read_manifest(build, verify)
+                check_model(manifest, settings.model)
+                encoder = load_query_encoder(settings, build, manifest, notify)
+                check_model(manifest, settings.model, encoder.dimension)
+                retriever = cls(settings, manifest, build, encoder, notify)
+            except BaseException:
+                lease.release()
+                raise
+            retriever.lease = lease
+            return retriever
+        raise IndexBusy(f"The index in {settings.index_dir} changed repeatedly while being opened; try again.")
+
+    def close(self) -> None:
+        """Give up the lease on the build (a later build may then delete it); the retriever keeps working
+        from what it loaded and mapped, as long as the files are not replaced under it."""
+        if self.lease is not None:
+            self.lease.release()
 
     def ask(self, question: str, k: int | None = None, mode: str | None = None) -> Answer:
         """Answer `question` with up to `k` cited passages (BadQuestion if it is unusable)."""
         text, notices = clean_question(question)
         k = max(1, k or self.settings.top_k)
+        if not len(self.passages):
+            return Answer(question=text, answered=False, hits=(), index=self.info, notices=(*notices, EMPTY_INDEX))
         query = self.encoder.encode([text])[0]
         ranking = self.rank(text, query, depth=max(50, 5 * k), mode=mode or self.settings.mode)
+        self._refuse_impossible(query, ranking.scores)
         chosen = [(self.passages[row], row, round(score, 4)) for row, score in self._distinct(ranking, k)]
         kind = wanted_kind(text)
         states = [kind is None or kind.stated_in(passage.text) for passage, _, _ in chosen]
@@ -114,6 +147,17 @@ class Retriever:
         if self.info.stale and self.info.stale_reason:
             notices += (f"The index may be out of date: {self.info.stale_reason}.",)
         return Answer(question=text, answered=answered, hits=hits, index=self.info, notices=notices, lacks=lacks)
+
+    def _refuse_impossible(self, query: np.ndarray, scores: np.ndarray) -> None:
+        """A cosine outside [-1, 1], or not a number, means a damaged file: never an answer."""
+        if not np.isfinite(query).all():
+            raise IndexCorrupt(f"The query encoder of the index in {self.build} gives no vector; {REBUILD_HINT}.")
+        impossible = scores[~(np.abs(scores) <= 1 + SCORE_SLACK)]  # NaN fails the comparison too
+        if len(impossible):
+            raise IndexCorrupt(
+                f"The index in {self.build} gives an impossible similarity ({float(impossible[0]):.3g}): "
+                f"a file is damaged; {REBUILD_HINT}."
+            )
 
     def rank(self, text: str, query: np.ndarray, depth: int, mode: str) -> Ranking:
         """Candidate passages best first.
@@ -136,7 +180,7 @@ class Retriever:
         _, lexical_rows = best_rows(bm25, depth)
         rows = np.union1d(rows, lexical_rows).astype(np.int64)
         similarity = self._similarity(rows, query)
-        weight = self.settings.hybrid_weight / max(float(bm25.max()), 1e-9)
+        weight = self.settings.hybrid_weight / max(float(bm25.max(initial=0.0)), 1e-9)
         order = np.argsort(-(similarity + weight * bm25[rows]), kind="stable")
         return Ranking(rows[order], similarity[order])
 
