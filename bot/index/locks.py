@@ -36,12 +36,12 @@ def build_lock(index_dir: Path, wait: float, notify: Callable[[str], None]) -> I
         ) from None
     try:
         if not _try_lock(fd, fcntl.LOCK_EX):
-            notify(f"another build of {index_dir} is running; waiting for it to finish (up to {wait:.0f} s)…")
+            notify(f"another build of {index_dir} is running; waiting for it to finish (up to {wait:g} s)…")
             deadline = time.monotonic() + wait
             while not _try_lock(fd, fcntl.LOCK_EX):
                 if time.monotonic() >= deadline:
                     raise IndexBusy(
-                        f"another build of {index_dir} is still running after {wait:.0f} s; "
+                        f"another build of {index_dir} is still running after {wait:g} s; "
                         "try again when it has finished (or raise CITEBOT_BUILD_WAIT)."
                     )
                 time.sleep(POLL_SECONDS)
