@@ -83,6 +83,11 @@ def take_lease(build: Path) -> Lease | None:
         fd = os.open(path, os.O_RDONLY)
     except FileNotFoundError:  # the cleaner removes the marker last: a manifest beside no marker is an older build
         return Lease(None) if (build / "manifest.json").is_file() else None
+    except PermissionError:
+        raise IndexFolderError(
+            f"citebot cannot read the index build {build} (permission denied); "
+            "run it as the folder's owner or choose another folder with --index."
+        ) from None
     if not _try_lock(fd, fcntl.LOCK_SH):
         os.close(fd)
         return None

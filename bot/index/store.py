@@ -301,6 +301,9 @@ def _write_marker(path: Path, text: str) -> None:
 def new_build_folder(index_dir: Path) -> Path:
     """A fresh folder inside `index_dir` (claimed with `claim_index_folder`) holding only its marker."""
     build = Path(tempfile.mkdtemp(prefix="build-", dir=index_dir))
+    umask = os.umask(0)
+    os.umask(umask)
+    build.chmod(0o777 & ~umask)  # as mkdir would: mkdtemp's 0700 hid the index from a bot run by another user
     fd = os.open(build / BUILD_MARKER, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     with os.fdopen(fd, "w", encoding="utf-8") as marker:
         marker.write("A build of a citebot index: citebot may delete this folder once it is not in use.\n")

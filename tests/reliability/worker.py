@@ -1,6 +1,6 @@
 """citebot's command line with the deterministic HashEncoder and no ONNX export, for probes in other processes.
 
-    python -m tests.reliability.worker --corpus DIR --index DIR index --full
+python -m tests.reliability.worker --corpus DIR --index DIR index --full
 """
 
 from __future__ import annotations
