@@ -73,6 +73,31 @@ ENV_VARS = {
     "discord_answer_dms": "CITEBOT_DISCORD_ANSWER_DMS",
     "discord_cooldown_seconds": "CITEBOT_DISCORD_COOLDOWN",
     "feedback_path": "CITEBOT_FEEDBACK_PATH",
+    "build_wait_seconds": "CITEBOT_BUILD_WAIT",
+    "max_document_mb": "CITEBOT_MAX_DOCUMENT_MB",
+    "follow_links": "CITEBOT_FOLLOW_LINKS",
+}
+# What a value must be, in words, by the field's type (never a Python type name)
+_KINDS: dict[object, str] = {
+    int: "a whole number",
+    float: "a finite number",
+    bool: "yes or no (true/false, 1/0, on/off)",
+}
+_WHAT = {
+    "discord_owner_id": "a whole number (a Discord user id)",
+    "discord_channels": "a list of channel ids separated by commas",
+}
+# numeric setting -> (lowest, highest) allowed, inclusive; None for no bound
+_RANGES: dict[str, tuple[float | None, float | None]] = {
+    "top_k": (1, None),
+    "min_score": (-1.0, 1.0),
+    "max_hits_per_doc": (1, None),
+    "hybrid_weight": (0.0, None),
+    "passage_tokens": (8, 512),
+    "overlap_sentences": (0, None),
+    "discord_cooldown_seconds": (0.0, None),
+    "build_wait_seconds": (0.0, None),
+    "max_document_mb": (0.0, None),
 }
 
 
@@ -100,14 +125,17 @@ class Settings:
     discord_answer_dms: bool = True
     discord_cooldown_seconds: float = 5.0
     feedback_path: Path = Path("feedback.jsonl")
+    build_wait_seconds: float = 600.0  # how long a build waits for another build of the same index
+    max_document_mb: float = 10.0  # larger documents are skipped with a warning (0: no limit)
+    follow_links: bool = False  # index links to files outside the corpus folder
 
     def __post_init__(self) -> None:
         if self.encoder not in ENCODERS:
             raise ConfigError(f"Setting {ENV_VARS['encoder']}={self.encoder!r} is not one of: {', '.join(ENCODERS)}.")
-        if self.top_k < 1 or self.max_hits_per_doc < 1 or self.passage_tokens < 8:
-            raise ConfigError(
-                "CITEBOT_TOP_K and CITEBOT_MAX_HITS_PER_DOC must be at least 1, CITEBOT_PASSAGE_TOKENS at least 8."
-            )
+        for name, (low, high) in _RANGES.items():
+            value = getattr(self, name)
+            if not math.isfinite(value) or (low is not None and value < low) or (high is not None and value > high):
+                raise ConfigError(f"Setting {ENV_VARS[name]}={value!r} is out of range: {_describe(low, high)}.")
 
     @classmethod
     def from_env(cls, environ: typing.Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")) -> Settings:
@@ -133,6 +161,9 @@ class Settings:
             passage_tokens=self.passage_tokens,
             overlap_sentences=self.overlap_sentences,
             quantize=self.quantize,
+            build_wait_seconds=self.build_wait_seconds,
+            max_document_mb=self.max_document_mb,
+            follow_links=self.follow_links,
         )
 
     @property
@@ -148,12 +179,20 @@ class Settings:
             max_hits_per_doc=self.max_hits_per_doc,
             hybrid_weight=self.hybrid_weight,
             encoder=self.encoder,
+            follow_links=self.follow_links,
         )
+
+
+def _describe(low: float | None, high: float | None) -> str:
+    if low is not None and high is not None:
+        return f"it must be between {low:g} and {high:g}"
+    if low is not None:
+        return f"it must be a finite number of at least {low:g}"
+    return f"it must be a finite number of at most {high:g}"
 
 
 _TYPES = typing.get_type_hints(Settings)
 _BOOLEANS = {word: True for word in ("1", "true", "yes", "on")} | {word: False for word in ("0", "false", "no", "off")}
-_DESCRIPTIONS = {int: "whole number", float: "number", bool: "yes/no value (true, false, 1, 0, yes, no, on, off)"}
 
 
 def _convert(name: str, value: Any) -> Any:
@@ -181,8 +220,8 @@ def _convert(name: str, value: Any) -> Any:
             return frozenset(int(part) for part in value.replace(",", " ").split())
         return kind(value)  # Path, str, Secret
     except (ValueError, KeyError):
-        described = _DESCRIPTIONS.get(kind, "list of whole numbers")  # only frozenset[int] is left
-        raise ConfigError(f"Setting {variable}={value!r} is not a valid {described}.") from None
+        what = _WHAT.get(name) or _KINDS.get(kind, "a list of whole numbers separated by commas")
+        raise ConfigError(f"Setting {variable}={value!r} is not {what}.") from None
 
 
 def read_dotenv(path: Path) -> dict[str, str]:

@@ -82,3 +82,15 @@ class ConfigError(CitebotError):
 
 class QuestionSetError(CitebotError):
     """A question set for calibration is missing or malformed."""
+
+
+class IndexBusy(CitebotError):
+    """Another build of the same index folder is running and did not finish in time."""
+
+
+class IndexFolderError(CitebotError):
+    """The index folder cannot be used: it is not citebot's, permission is denied, or the disk is full."""
+
+
+class NetworkError(CitebotError):
+    """A server citebot needs (Discord) cannot be reached."""

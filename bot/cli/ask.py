@@ -32,10 +32,11 @@ def open_or_build(settings: Settings) -> Retriever:
         return Retriever.open(settings.retrieval)
     except IndexMissing:
         print(f"No index in {settings.index_dir} yet: building it from {settings.corpus_dir} first.", file=sys.stderr)
-    from bot.index.builder import build_index
+    from bot.index.builder import ensure_index
 
-    report = build_index(settings.indexing, progress=progress_bar)
-    print(report.summary(), file=sys.stderr)
+    report = ensure_index(settings.indexing, progress=progress_bar)  # None: another process built it meanwhile
+    if report is not None:
+        print(report.summary(), file=sys.stderr)
     return Retriever.open(settings.retrieval)
 
 

@@ -7,16 +7,21 @@ import argparse
 from bot.config import Settings
 from bot.corpus.freshness import corpus_changes
 from bot.corpus.splitting import CUT_RULES
-from bot.index.store import OUTDATED_CUT, current_build, outdated_cut, read_manifest
+from bot.index.loaded import load_build
+from bot.index.store import OUTDATED_CUT, check_model, current_build, outdated_cut, read_manifest
+from bot.printable import printable
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     build = current_build(settings.index_dir)
-    manifest = read_manifest(build)
-    changes = corpus_changes(manifest.fingerprints(), manifest.skipped, settings.corpus_dir)
+    manifest = read_manifest(build, verify="full")  # every file against its checksum
+    load_build(build, manifest)  # and every file parses and agrees with the others, as `ask` needs
+    check_model(manifest, settings.model)
+    changes = corpus_changes(manifest.fingerprints(), manifest.skipped, settings.corpus_dir, settings.follow_links)
     state = f"stale: {changes.describe()}; run `citebot index`" if changes.stale else "current"
     if outdated_cut(manifest, CUT_RULES):
         state += f" ({OUTDATED_CUT}; run `citebot index`)"
+    print("status     OK (every file matches its checksum)")
     print(f"index      {build}")
     print(f"built      {manifest.built_at}")
     print(f"model      {manifest.model} ({manifest.dimension} dimensions)")
@@ -26,7 +31,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     print(f"corpus     {manifest.corpus_dir}: {state}")
     print(f"documents  {len(manifest.documents)}")
     for entry in manifest.documents:
-        print(f"  {entry.info.id}: {entry.info.title} ({entry.last - entry.first} passages)")
+        print(f"  {printable(entry.info.id)}: {printable(entry.info.title)} ({entry.last - entry.first} passages)")
     for name in manifest.skipped:
-        print(f"  {name}: skipped (not UTF-8, empty or unreadable)")
+        print(f"  {printable(name)}: skipped (not UTF-8, empty, too large or unreadable)")
     return 0

@@ -15,7 +15,7 @@ from pathlib import Path
 from bot import __version__
 from bot.cli.environment import Environment, ExitStatus, log_lines
 from bot.config import Settings
-from bot.errors import CitebotError
+from bot.errors import CitebotError, ConfigError
 from bot.retrieval.mode import Mode
 
 COMMANDS = {
@@ -57,10 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Settings also come from CITEBOT_* environment variables and a .env file; see README.md.",
     )
     parser.add_argument("--version", action="version", version=f"citebot {__version__}")
-    parser.add_argument(
-        "--corpus", type=Path, metavar="DIR", help="documents folder (CITEBOT_CORPUS_DIR, default corpus)"
-    )
-    parser.add_argument("--index", type=Path, metavar="DIR", help="index folder (CITEBOT_INDEX_DIR, default index)")
+    parser.add_argument("--corpus", metavar="DIR", help="documents folder (CITEBOT_CORPUS_DIR, default corpus)")
+    parser.add_argument("--index", metavar="DIR", help="index folder (CITEBOT_INDEX_DIR, default index)")
     parser.add_argument("--model", metavar="NAME", help="sentence-transformers name or path (CITEBOT_MODEL)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
@@ -134,13 +132,22 @@ def build_parser() -> argparse.ArgumentParser:
 def settings_from(args: argparse.Namespace) -> Settings:
     """Environment (and .env) first, then the options given on the command line."""
     overrides = {
-        "corpus_dir": args.corpus,
-        "index_dir": args.index,
+        "corpus_dir": folder_option("--corpus", args.corpus),
+        "index_dir": folder_option("--index", args.index),
         "model": args.model,
         "top_k": getattr(args, "k", None) if args.command == "ask" else None,
         "mode": getattr(args, "mode", None) if args.command in ("ask", "calibrate") else None,
     }
     return Settings.from_env().with_values(overrides)
+
+
+def folder_option(option: str, value: str | None) -> Path | None:
+    """A folder given on the command line; an empty one (an unset shell variable) is refused, not taken as '.'."""
+    if value is None:
+        return None
+    if not value.strip():
+        raise ConfigError(f"{option} is empty (an unset shell variable?); give a folder, e.g. {option} DIR.")
+    return Path(value)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

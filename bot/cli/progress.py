@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 
 LOG_MIN_TOTAL = 1000  # below this many texts the work takes seconds: no log lines
+LOG_EVERY_SECONDS = 15.0  # and a line at least this often, so that long work shows progress from the start
 
 
 def progress_bar(total: int, description: str) -> Callable[[int], None]:
@@ -30,19 +31,20 @@ def progress_bar(total: int, description: str) -> Callable[[int], None]:
 
 
 def progress_lines(total: int, description: str) -> Callable[[int], None]:
-    """A callback printing `description: 30% (300/1,000 texts, 12 s)` each time another tenth is done
-    (nothing for work under LOG_MIN_TOTAL texts)."""
-    started = time.perf_counter()
+    """A callback printing `description: 30% (300/1,000 texts, 12 s)` each time another tenth is done,
+    and at least every LOG_EVERY_SECONDS while work goes on (nothing for work under LOG_MIN_TOTAL texts)."""
+    started = last = time.perf_counter()
     done = 0
     printed = 0  # tenths reported so far
 
     def advance(n: int) -> None:
-        nonlocal done, printed
+        nonlocal done, printed, last
         done += n
         tenths = min(10, done * 10 // total)
-        if tenths > printed:
-            printed = tenths
-            seconds = time.perf_counter() - started
-            print(f"{description}: {tenths * 10}% ({done:,}/{total:,} texts, {seconds:.0f} s)", file=sys.stderr)
+        now = time.perf_counter()
+        if tenths > printed or now - last >= LOG_EVERY_SECONDS:
+            percent = tenths * 10 if tenths > printed else done * 100 // total
+            printed, last = tenths, now
+            print(f"{description}: {percent}% ({done:,}/{total:,} texts, {now - started:.0f} s)", file=sys.stderr)
 
     return advance

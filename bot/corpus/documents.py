@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bot.corpus.readers import FORMATS, reader_for
 from bot.errors import CorpusError
+from bot.printable import printable
 from bot.records import Document, DocumentInfo
 
 SUFFIXES = (".txt", *FORMATS)
@@ -33,29 +34,73 @@ def content_hash(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
-def corpus_files(root: Path) -> list[Path]:
+def corpus_files(root: Path, warn: Warn | None = None, outside_links: bool = False) -> list[Path]:
     """Every file under `root` whose extension is .txt or one a reader knows, sorted, hidden files and
     folders skipped.
 
-    Walks with os.walk on plain strings: on every cold `ask` (the freshness check) this is
-    several times faster than pathlib's rglob on a corpus of thousands of files.
+    Also skipped, with a warning through `warn` when given: links to files outside `root` (unless
+    `outside_links`), linked folders (never followed), folders that cannot be read, and names that
+    are not valid UTF-8. Walks with os.walk on plain strings: on every cold `ask` (the freshness
+    check) this is several times faster than pathlib's rglob on a corpus of thousands of files.
     """
-    if not root.is_dir():
+    if not root.exists():
         raise CorpusError(f"The corpus folder {root} does not exist; create it and put documents in it.")
+    if not root.is_dir():
+        raise CorpusError(f"The corpus {root} is a file, not a folder; give the folder that holds it (--corpus DIR).")
+    if not os.access(root, os.R_OK | os.X_OK):
+        raise CorpusError(f"The corpus folder {root} cannot be read (permission denied).")
+    say = warn or (lambda message: None)
+    real_root = os.path.realpath(root)
+
+    def unreadable(error: OSError) -> None:
+        name = os.path.relpath(error.filename, root) if error.filename else "?"
+        say(f"skipped folder {printable(name)}: cannot read it ({error.strerror or error}).")
+
     found = []
-    for folder, subfolders, names in os.walk(root):
-        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+    for folder, subfolders, names in os.walk(root, onerror=unreadable):
+        kept = []
+        for name in subfolders:
+            path = os.path.join(folder, name)
+            if name.startswith("."):
+                continue
+            if os.path.islink(path):
+                say(f"skipped folder {printable(os.path.relpath(path, root))}: it is a link, and citebot does not "
+                    "follow linked folders; move or copy its documents into the corpus.")
+                continue
+            kept.append(name)
+        subfolders[:] = kept
         for name in names:
             path = os.path.join(folder, name)
-            if not name.startswith(".") and name.lower().endswith(SUFFIXES) and os.path.isfile(path):
+            if name.startswith(".") or not name.lower().endswith(SUFFIXES):
+                continue
+            relative = os.path.relpath(path, root)
+            if not _is_utf8(relative):
+                say(f"skipped {printable(relative)}: its name is not valid UTF-8; rename the file.")
+            elif os.path.islink(path) and not outside_links and not _inside(os.path.realpath(path), real_root):
+                say(f"skipped {printable(relative)}: it links to a file outside the corpus folder "
+                    "(set CITEBOT_FOLLOW_LINKS=true to index such links).")
+            elif os.path.isfile(path):
                 found.append(path)
     return [Path(path) for path in sorted(found)]
+
+
+def _is_utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # a byte os.fsdecode could not decode, kept as a lone surrogate
+        return False
+    return True
+
+
+def _inside(path: str, folder: str) -> bool:
+    return os.path.commonpath([path, folder]) == folder
 
 
 def read_document(path: Path, root: Path, warn: Warn) -> Document | None:
     """Load one file, or warn (one line naming it) and return None when it is unreadable, not UTF-8
     (text formats), empty or cannot be parsed. A reader's crash on a strange file is such a warning."""
-    name = document_id(path, root)
+    doc_id = document_id(path, root)
+    name = printable(doc_id)
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -64,7 +109,7 @@ def read_document(path: Path, root: Path, warn: Warn) -> Document | None:
     reader = reader_for(path)
     try:
         if reader is None:
-            return parse_document(raw.decode("utf-8-sig"), name, str(path), content_hash(raw), warn)
+            return parse_document(raw.decode("utf-8-sig"), doc_id, str(path), content_hash(raw), warn)
         reading = reader(raw)
     except UnicodeDecodeError as exc:
         warn(f"skipped {name}: not UTF-8 (invalid byte at offset {exc.start}); convert it to UTF-8.")
@@ -78,7 +123,9 @@ def read_document(path: Path, root: Path, warn: Warn) -> Document | None:
         return None
     title = reading.meta.get("title") or reading.title
     content_start = reading.content_start if title == reading.title else 0
-    info = _info(name, str(path), reading.meta, title)
+    if not reading.text[content_start:].strip():
+        content_start = 0  # a document that is only its title keeps it as its text: no text is lost
+    info = _info(doc_id, str(path), reading.meta, title)
     return Document(info, reading.text, content_hash(raw), content_start, reading.sections)
 
 
@@ -87,11 +134,11 @@ def parse_document(raw: str, doc_id: str, source: str, digest: str, warn: Warn |
     meta, body = split_front_matter(raw.replace("\r\n", "\n"))
     if not body.strip():
         if warn is not None:
-            warn(f"skipped {doc_id}: it holds no text.")
+            warn(f"skipped {printable(doc_id)}: it holds no text.")
         return None
     title, content_start = find_title(body)
-    if "title" in meta:
-        content_start = 0
+    if "title" in meta or not body[content_start:].strip():
+        content_start = 0  # a document that is only its title keeps it as its text: no text is lost
     return Document(
         info=_info(doc_id, source, meta, meta.get("title") or title),
         text=body,

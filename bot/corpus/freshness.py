@@ -24,39 +24,43 @@ class CorpusChanges:
     added: tuple[str, ...]
     changed: tuple[str, ...]
     removed: tuple[str, ...]
+    unreadable: tuple[str, ...] = ()  # indexed, but cannot be read now (the index still holds them)
 
     @property
     def stale(self) -> bool:
-        return bool(self.added or self.changed or self.removed)
+        return bool(self.added or self.changed or self.removed or self.unreadable)
 
     def describe(self) -> str:
-        parts = [
-            f"{len(names)} {label}"
-            for label, names in (("added", self.added), ("changed", self.changed), ("removed", self.removed))
-            if names
-        ]
+        labels = (("added", self.added), ("changed", self.changed), ("removed", self.removed))
+        parts = [f"{len(names)} {label}" for label, names in (*labels, ("unreadable", self.unreadable)) if names]
         return "the corpus changed since the index was built (" + ", ".join(parts) + ")"
 
 
 def corpus_changes(
-    indexed: Mapping[str, Fingerprint], skipped: Mapping[str, list[int]], corpus_dir: Path
+    indexed: Mapping[str, Fingerprint], skipped: Mapping[str, list[int]], corpus_dir: Path, outside_links: bool = False
 ) -> CorpusChanges:
     """Files added, changed or removed since the build. Size and mtime first; a hash only when they differ.
 
-    Files the build skipped (not UTF-8, empty) count only once they change.
+    Files the build skipped (not UTF-8, empty) count only once they change. A file that cannot be
+    read any more counts as unreadable: the index is still fine, and answers from it.
     """
     try:
-        files = {document_id(path, corpus_dir): path for path in corpus_files(corpus_dir)}
+        files = {document_id(path, corpus_dir): path for path in corpus_files(corpus_dir, outside_links=outside_links)}
     except CorpusError:
         files = {}
     known = indexed
-    changed = []
+    changed, unreadable = [], []
     for name in sorted(files.keys() & known.keys()):
-        entry, (size, mtime_ns) = known[name], _fingerprint(files[name])
-        if (size, mtime_ns) == (entry.size, entry.mtime_ns):
+        entry, fingerprint = known[name], _fingerprint(files[name])
+        if fingerprint == [entry.size, entry.mtime_ns]:
             continue
-        if size != entry.size or content_hash(files[name].read_bytes()) != entry.content_hash:
-            changed.append(name)
+        try:
+            if fingerprint is None:
+                raise OSError
+            if fingerprint[0] != entry.size or content_hash(files[name].read_bytes()) != entry.content_hash:
+                changed.append(name)
+        except OSError:
+            unreadable.append(name)
     added = [
         name for name in sorted(files.keys() - known.keys()) if skipped.get(name) != _fingerprint(files[name])
     ]
@@ -64,9 +68,13 @@ def corpus_changes(
         added=tuple(added),
         changed=tuple(changed),
         removed=tuple(sorted(known.keys() - files.keys())),
+        unreadable=tuple(unreadable),
     )
 
 
-def _fingerprint(path: Path) -> list[int]:
-    stat = path.stat()
+def _fingerprint(path: Path) -> list[int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
     return [stat.st_size, stat.st_mtime_ns]

@@ -24,6 +24,7 @@ class Asked:
     question: str
     page_size: int
     hits: dict[int, Hit] = field(default_factory=dict)
+    verdicts: dict[tuple[int, int], str] = field(default_factory=dict)  # (user id, rank) -> the verdict recorded
 
 
 class AnswerCache:

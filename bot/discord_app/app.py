@@ -48,7 +48,7 @@ def point_at(settings: Settings) -> None:
 def open_retriever(settings: Settings) -> Retriever:
     """Load the index (blocking: call it in a thread) and answer one question with it,
     so that the first real question does not pay for the encoder's first run."""
-    retriever = Retriever.open(settings.retrieval)
+    retriever = Retriever.open(settings.retrieval, verify="full")  # every file against its checksum
     retriever.ask("warm up", 1)
     return retriever
 

@@ -54,9 +54,16 @@ class FeedbackButton(discord.ui.DynamicItem[Button], template=rf"citebot:(?P<ver
         if asked is None or hit is None:
             await send_private(interaction, EXPIRED)
             return
+        voter = (interaction.user.id, self.rank)
+        earlier = asked.verdicts.get(voter)
+        if earlier is not None:  # one verdict per user per passage of an answer
+            await send_private(interaction, f"You already noted passage {self.rank} as the {earlier} one; thank you.")
+            return
+        asked.verdicts[voter] = self.verdict  # before the write: a double click must not count twice
         try:
             await bot.feedback.record(asked.question, hit.passage.id, self.verdict)
         except OSError as exc:
+            del asked.verdicts[voter]
             await send_private(interaction, explain(exc, "recording feedback"))
             return
         await send_private(interaction, f"Thank you: passage {self.rank} noted as the {self.verdict} one.")
@@ -87,6 +94,10 @@ class MoreButton(discord.ui.DynamicItem[Button], template=rf"citebot:more:{KEY}:
         asked = bot.answers.get(self.key)
         if asked is None:
             await send_private(interaction, EXPIRED)
+            return
+        refusal = bot.gate.cooldown_refusal(interaction.user.id)  # each press runs a retrieval
+        if refusal:
+            await send_private(interaction, refusal)
             return
         wanted = min(self.shown + asked.page_size, MAX_RESULTS)
         try:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
+import aiohttp
 import discord
 
 from bot.config import Settings
 from bot.discord_app.app import CiteBot, open_retriever
-from bot.errors import ConfigError
+from bot.discord_app.feedback import FeedbackLog
+from bot.errors import ConfigError, NetworkError
 from bot.retrieval.retriever import Retriever
 
 MISSING_TOKEN = "DISCORD_TOKEN is not set; put the bot's token in the environment or in a .env file."
@@ -21,6 +23,7 @@ def run(settings: Settings) -> int:
     """Connect with the token from the settings and answer until interrupted; 0 when stopped."""
     if not settings.discord_token:
         raise ConfigError(MISSING_TOKEN)
+    FeedbackLog(settings.feedback_path).check()  # before loading anything: at start-up, not at the first press
     discord.utils.setup_logging()
     asyncio.run(serve(open_retriever(settings), settings))
     return 0
@@ -30,8 +33,14 @@ async def serve(retriever: Retriever, settings: Settings, *, guild_ready_timeout
     """Run a CiteBot on `retriever` until it is closed; ConfigError if the token is missing or refused."""
     if not settings.discord_token:
         raise ConfigError(MISSING_TOKEN)
+    FeedbackLog(settings.feedback_path).check()
     async with CiteBot(retriever, settings, guild_ready_timeout=guild_ready_timeout) as bot:
         try:
             await bot.start(settings.discord_token.reveal())
         except discord.LoginFailure:
             raise ConfigError(REJECTED_TOKEN) from None
+        except (aiohttp.ClientConnectionError, OSError) as exc:  # the login request found no server
+            raise NetworkError(
+                f"Could not reach Discord at {discord.http.Route.BASE} ({exc}); check the network connection"
+                " (and DISCORD_API_BASE, if set)."
+            ) from None

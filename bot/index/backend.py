@@ -38,6 +38,10 @@ class IndexBackend(Protocol):
         """The build's exported query encoder, if it has one."""
         ...
 
+    def close(self) -> None:
+        """Let go of the build (a later build may then remove it)."""
+        ...
+
     def dense_search(self, query: np.ndarray, depth: int) -> np.ndarray:
         """Up to `depth` rows whose passage vectors are nearest to `query`."""
         ...

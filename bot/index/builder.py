@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,11 +18,13 @@ from bot.corpus.documents import corpus_files, document_id, read_document
 from bot.corpus.splitting import CUT_RULES, SplitSettings, split_document
 from bot.encoders.base import Encoder, ProgressFactory, resolve_model_path
 from bot.encoders.factory import load_encoder
-from bot.errors import CitebotError, CorpusError, IndexMissing
+from bot.errors import CitebotError, CorpusError, IndexFolderError, IndexMissing
 from bot.index import dense as ann
 from bot.index.config import IndexConfig
 from bot.index.embedding import embed_passages
 from bot.index.lexical import LexicalIndex
+from bot.index.loaded import load_build
+from bot.index.locks import build_lock
 from bot.index.store import (
     ENCODER,
     FAISS,
@@ -31,19 +35,22 @@ from bot.index.store import (
     Manifest,
     PassageTable,
     check_model,
+    claim_index_folder,
     current_build,
-    file_sizes,
+    file_records,
     new_build_folder,
     outdated_cut,
     publish,
     read_manifest,
-    read_passages,
+    remove_stale_builds,
     write_passages,
 )
 from bot.index.vectors import Vectors
+from bot.printable import printable
 from bot.records import Document, Passage
 
 log = logging.getLogger(__name__)
+BIG_DOCUMENT = 1_000_000  # characters: splitting a document this long is announced, as it takes a while
 
 
 @dataclass(frozen=True)
@@ -97,8 +104,28 @@ def build_index(
     """Build or refresh the index of `config.corpus_dir` into `config.index_dir`.
 
     Only new or changed documents are embedded unless `full`; the new build is published
-    atomically, so an interrupted build leaves the previous index as it was.
+    atomically, so an interrupted build leaves the previous index as it was. Builds of one
+    index folder run one at a time: a second one waits (saying so) up to CITEBOT_BUILD_WAIT.
     """
+    claim_index_folder(config.index_dir)
+    with build_lock(config.index_dir, config.build_wait_seconds, log.info):
+        return _build(config, full, progress)
+
+
+def ensure_index(config: IndexConfig, progress: ProgressFactory | None = None) -> BuildReport | None:
+    """Build the index if there is none, as the first `ask` does; None when there is one (perhaps
+    built meanwhile by another process, which this call waited for)."""
+    claim_index_folder(config.index_dir)
+    with build_lock(config.index_dir, config.build_wait_seconds, log.info):
+        try:
+            current_build(config.index_dir)
+        except IndexMissing:
+            return _build(config, False, progress)
+        return None
+
+
+def _build(config: IndexConfig, full: bool, progress: ProgressFactory | None) -> BuildReport:
+    """build_index, holding the build lock."""
     started = time.perf_counter()
     skipped: list[str] = []
 
@@ -106,12 +133,16 @@ def build_index(
         skipped.append(message)
         log.warning("%s", message)
 
+    remove_stale_builds(config.index_dir)  # left by interrupted builds
     corpus_dir = config.corpus_dir
-    documents = [doc for path in corpus_files(corpus_dir) if (doc := read_document(path, corpus_dir, skip))]
+    documents = _read_corpus(config, skip)
     if not documents:
         raise CorpusError(f"The corpus folder {corpus_dir} holds no usable .txt or .md document.")
     previous = None if full else _load_previous(config)
-    build = new_build_folder(config.index_dir)
+    try:
+        build = new_build_folder(config.index_dir)
+    except OSError as exc:
+        raise _write_failed(config, exc) from None
     try:
         export = _export_encoder(config, build, previous)
         quantized = export is not None and config.quantize
@@ -126,7 +157,7 @@ def build_index(
             encoder = load_encoder(config.model, build / export if export else None)
             splitting = split_settings(config, encoder.max_tokens)
             dimension = encoder.dimension
-            new_passages = {doc.id: split_document(doc, splitting, encoder.token_spans) for doc in fresh}
+            new_passages = _split(fresh, splitting, encoder, progress)
             new_vectors = _embed(encoder, fresh, new_passages, progress)
         else:
             splitting = SplitSettings(**previous.manifest.splitter)
@@ -152,6 +183,7 @@ def build_index(
             )
 
         ann_name = _write_data(build, documents, passages, Vectors.concat(blocks, dimension), previous)
+        sizes, checksums, mtimes = file_records(build)
         manifest = Manifest(
             format_version=FORMAT_VERSION,
             model=config.model,
@@ -164,12 +196,18 @@ def build_index(
             ann=ann_name,
             encoder_export=export,
             quantized=quantized,
-            files=file_sizes(build),
-            skipped=_skipped_fingerprints(corpus_dir, documents),
+            files=sizes,
+            checksums=checksums,
+            mtimes=mtimes,
+            skipped=_skipped_fingerprints(corpus_dir, documents, config.follow_links),
         )
         publish(config.index_dir, build, manifest)
-    except BaseException:
+    except BaseException as exc:
+        if _is_current(config.index_dir, build):
+            raise  # published: only the cleanup after it failed
         shutil.rmtree(build, ignore_errors=True)  # the previous build stays current
+        if isinstance(exc, OSError):
+            raise _write_failed(config, exc) from None
         raise
     current = {doc.id for doc in documents}
     return BuildReport(
@@ -184,11 +222,70 @@ def build_index(
     )
 
 
+def _read_corpus(config: IndexConfig, skip: Callable[[str], None]) -> list[Document]:
+    """The corpus' documents; files over the size limit, unreadable or without text are skipped with a warning."""
+    limit = config.max_document_mb * 1_000_000
+    documents = []
+    for path in corpus_files(config.corpus_dir, skip, config.follow_links):
+        name = printable(document_id(path, config.corpus_dir))
+        try:
+            size = path.stat().st_size
+        except OSError:
+            size = 0  # read_document says why it cannot be read
+        if limit and size > limit:
+            skip(
+                f"skipped {name}: {size / 1_000_000:.1f} MB is over the limit of {config.max_document_mb:g} MB "
+                "per document (CITEBOT_MAX_DOCUMENT_MB; 0 for no limit)."
+            )
+        elif doc := read_document(path, config.corpus_dir, skip):
+            documents.append(doc)
+    return documents
+
+
+def _split(
+    documents: list[Document],
+    splitting: SplitSettings,
+    encoder: Encoder,
+    progress: ProgressFactory | None,
+) -> dict[str, list[Passage]]:
+    """Each document's passages, with progress by documents and a note before each long one."""
+    step = progress(len(documents), "Splitting documents") if progress and documents else None
+    result = {}
+    for doc in documents:
+        if len(doc.text) >= BIG_DOCUMENT:
+            log.info(f"splitting {printable(doc.id)} ({len(doc.text):,} characters); this takes a while.")
+        result[doc.id] = split_document(doc, splitting, encoder.token_spans)
+        if step:
+            step(1)
+    return result
+
+
+def _is_current(index_dir: Path, build: Path) -> bool:
+    try:
+        return current_build(index_dir) == build
+    except CitebotError:
+        return False
+
+
+def _write_failed(config: IndexConfig, error: OSError) -> IndexFolderError:
+    """One line for a build that could not be written, saying what became of the previous index."""
+    reason = error.strerror or str(error) or type(error).__name__
+    if error.errno == errno.ENOSPC or "requested and" in reason:  # numpy says "N requested and M written"
+        reason += "; is the disk full?"
+    where = f" ({printable(str(error.filename))})" if error.filename else ""
+    try:
+        current_build(config.index_dir)
+        kept = "the previous index was kept and still answers"
+    except CitebotError:
+        kept = "no index was written"
+    return IndexFolderError(f"Writing the index in {config.index_dir} failed: {reason}{where}; {kept}.")
+
+
 def _load_previous(config: IndexConfig) -> _Previous | None:
     """The current build if it can be reused; otherwise None (and say why, unless there is none)."""
     try:
         build = current_build(config.index_dir)
-        manifest = read_manifest(build)
+        manifest = read_manifest(build, verify="full")  # damaged vectors must not be copied into the new build
         check_model(manifest, config.model)
         if (
             manifest.splitter.get("target_tokens") != config.passage_tokens
@@ -199,7 +296,8 @@ def _load_previous(config: IndexConfig) -> _Previous | None:
         if outdated_cut(manifest, CUT_RULES):
             log.info(f"{OUTDATED_CUT}; re-embedding every document.")
             return None
-        return _Previous(build, manifest, read_passages(build, manifest.passages), Vectors.load(build))
+        loaded = load_build(build, manifest)
+        return _Previous(build, manifest, loaded.passages, loaded.vectors)
     except IndexMissing:
         return None
     except (CitebotError, OSError, ValueError) as exc:
@@ -266,12 +364,15 @@ def _link_or_copy(source: str, destination: str) -> None:
         shutil.copy2(source, destination)
 
 
-def _skipped_fingerprints(corpus_dir: Path, documents: list[Document]) -> dict[str, list[int]]:
+def _skipped_fingerprints(corpus_dir: Path, documents: list[Document], outside_links: bool) -> dict[str, list[int]]:
     indexed = {doc.id for doc in documents}
     result = {}
-    for path in corpus_files(corpus_dir):
+    for path in corpus_files(corpus_dir, outside_links=outside_links):
         name = document_id(path, corpus_dir)
         if name not in indexed:
-            stat = path.stat()
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
             result[name] = [stat.st_size, stat.st_mtime_ns]
     return result

@@ -16,3 +16,6 @@ class IndexConfig:
     passage_tokens: int = 128  # target passage size in word pieces
     overlap_sentences: int = 1
     quantize: bool = True  # embed with the int8 ONNX export (README "Performance")
+    build_wait_seconds: float = 600.0  # how long a build waits for another build of the same index
+    max_document_mb: float = 10.0  # larger documents are skipped with a warning (0: no limit)
+    follow_links: bool = False  # index links to files outside the corpus folder

@@ -21,3 +21,4 @@ class RetrievalConfig:
     max_hits_per_doc: int = 3
     hybrid_weight: float = 0.25  # weight of normalized BM25 beside the similarity; tuned on SciFact train
     encoder: str = "auto"  # auto | onnx | sentence-transformers (query-time encoder)
+    follow_links: bool = False  # links to files outside the corpus count as documents (freshness)

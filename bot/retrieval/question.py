@@ -13,11 +13,11 @@ def clean_question(raw: str) -> tuple[str, tuple[str, ...]]:
     """Return the question to search with and notices for the user (e.g. it was shortened).
 
     Control characters (and lone surrogates) become spaces and runs of whitespace collapse;
-    an empty result is a BadQuestion.
+    an empty result, or one of invisible characters only (zero-width spaces), is a BadQuestion.
     """
     text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cs") else ch for ch in raw)
     text = " ".join(text.split())
-    if not text:
+    if all(unicodedata.category(ch) == "Cf" or ch.isspace() for ch in text):  # also zero-width spaces only
         raise BadQuestion('The question is empty; ask something like "Who met in Tokyo?"')
     if len(text) > MAX_QUESTION_CHARS:
         cut = text.rfind(" ", 0, MAX_QUESTION_CHARS)

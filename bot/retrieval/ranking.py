@@ -45,7 +45,7 @@ def rank_hybrid(index: IndexBackend, text: str, query: np.ndarray, depth: int, w
     _, lexical_rows = best_rows(bm25, depth)
     rows = np.union1d(dense_rows, lexical_rows).astype(np.int64)
     similarity = index.similarity(rows, query)
-    scale = weight / max(float(bm25.max()), 1e-9)
+    scale = weight / max(float(bm25.max(initial=0.0)), 1e-9)
     order = np.argsort(-(similarity + scale * bm25[rows]), kind="stable")
     return Ranking(rows[order], similarity[order])
 

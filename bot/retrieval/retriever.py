@@ -11,7 +11,7 @@ from bot.corpus.freshness import corpus_changes
 from bot.corpus.splitting import CUT_RULES
 from bot.encoders.base import Encoder
 from bot.encoders.factory import load_encoder
-from bot.errors import Remedy
+from bot.errors import IndexCorrupt, Remedy
 from bot.index.backend import IndexBackend
 from bot.index.files import FileIndex
 from bot.index.store import OUTDATED_CUT, check_model, outdated_cut
@@ -23,6 +23,8 @@ from bot.retrieval.question import clean_question
 from bot.retrieval.ranking import RANKERS, Ranking
 
 log = logging.getLogger(__name__)
+SCORE_SLACK = 1e-3  # float32 rounding of a cosine of unit vectors; beyond it a score is impossible
+EMPTY_INDEX = "The index holds no passages; put documents with text in the corpus and build the index again."
 
 
 class Retriever:
@@ -35,7 +37,9 @@ class Retriever:
         self.encoder = encoder
         self.passages = index.passages
         self.documents = index.documents
-        changes = corpus_changes(self.manifest.fingerprints(), self.manifest.skipped, config.corpus_dir)
+        changes = corpus_changes(
+            self.manifest.fingerprints(), self.manifest.skipped, config.corpus_dir, config.follow_links
+        )
         self.info = IndexInfo(
             built_at=self.manifest.built_at,
             model=self.manifest.model,
@@ -50,20 +54,34 @@ class Retriever:
             log.warning("%s", OUTDATED_CUT, extra={"remedy": Remedy.REFRESH})
 
     @classmethod
-    def open(cls, config: RetrievalConfig) -> Retriever:
-        """Load the current build under `config.index_dir` with a matching query encoder."""
-        index = FileIndex.open(config.index_dir)
-        check_model(index.manifest, config.model)
-        encoder = load_query_encoder(config, index)
-        check_model(index.manifest, config.model, encoder.dimension)
-        return cls(config, index, encoder)
+    def open(cls, config: RetrievalConfig, verify: str = "quick") -> Retriever:
+        """Load the current build under `config.index_dir` with a matching query encoder, holding a lease
+        on it so that no later build deletes it. `verify="full"` checks every file's checksum
+        (see bot.index.store.verify_files)."""
+        index = FileIndex.open(config.index_dir, verify)
+        try:
+            check_model(index.manifest, config.model)
+            encoder = load_query_encoder(config, index)
+            check_model(index.manifest, config.model, encoder.dimension)
+            return cls(config, index, encoder)
+        except BaseException:
+            index.close()
+            raise
+
+    def close(self) -> None:
+        """Give up the lease on the build (a later build may then delete it); the retriever keeps working
+        from what it loaded and mapped, as long as the files are not replaced under it."""
+        self.index.close()
 
     def ask(self, question: str, k: int | None = None, mode: Mode | str | None = None) -> Answer:
         """Answer `question` with up to `k` cited passages (BadQuestion if it is unusable)."""
         text, notices = clean_question(question)
         k = max(1, k or self.config.top_k)
+        if not len(self.passages):
+            return Answer(question=text, answered=False, hits=(), index=self.info, notices=(*notices, EMPTY_INDEX))
         query = self.encoder.encode([text])[0]
         ranking = self.rank(text, query, depth=max(50, 5 * k), mode=mode or self.config.mode)
+        self._refuse_impossible(query, ranking.scores)
         chosen = [(self.passages[row], row, round(score, 4)) for row, score in self._distinct(ranking, k)]
         kind = wanted_kind(text)
         states = [kind is None or kind.stated_in(passage.text) for passage, _, _ in chosen]
@@ -84,6 +102,18 @@ class Retriever:
         if self.info.stale and self.info.stale_reason:
             notices += (f"The index may be out of date: {self.info.stale_reason}.",)
         return Answer(question=text, answered=answered, hits=hits, index=self.info, notices=notices, lacks=lacks)
+
+    def _refuse_impossible(self, query: np.ndarray, scores: np.ndarray) -> None:
+        """A cosine outside [-1, 1], or not a number, means a damaged file: never an answer."""
+        where = self.config.index_dir
+        if not np.isfinite(query).all():
+            raise IndexCorrupt(f"The query encoder of the index in {where} gives no vector", Remedy.REBUILD)
+        impossible = scores[~(np.abs(scores) <= 1 + SCORE_SLACK)]  # NaN fails the comparison too
+        if len(impossible):
+            raise IndexCorrupt(
+                f"The index in {where} gives an impossible similarity ({float(impossible[0]):.3g}): a file is damaged",
+                Remedy.REBUILD,
+            )
 
     def rank(self, text: str, query: np.ndarray, depth: int, mode: Mode | str) -> Ranking:
         """Candidate passages best first, by the ranking function of `mode` (bot.retrieval.ranking)."""

@@ -24,3 +24,17 @@ def test_short_work_prints_nothing(capsys: pytest.CaptureFixture[str]) -> None:
     advance = progress_bar(LOG_MIN_TOTAL - 1, "Embedding")
     advance(LOG_MIN_TOTAL - 1)
     assert capsys.readouterr().err == ""
+
+
+def test_slow_work_prints_a_line_at_least_every_few_seconds(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = iter([0.0, 0.0, 16.0, 17.0, 40.0])
+    monkeypatch.setattr("bot.cli.progress.time.perf_counter", lambda: next(clock))
+    advance = progress_bar(100_000, "Embedding")
+    for _ in range(4):
+        advance(10)  # far from a tenth: only the clock prints
+    assert capsys.readouterr().err.splitlines() == [
+        "Embedding: 0% (20/100,000 texts, 16 s)",
+        "Embedding: 0% (40/100,000 texts, 40 s)",
+    ]

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import stat
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bot.config import Settings
 from bot.discord_app.app import CiteBot
 from bot.discord_app.buttons import EXPIRED, MAX_RESULTS
+from bot.retrieval.retriever import Retriever
 from tests.discord.fake_discord import FakeDiscord, Interaction
-from tests.discord.support import QUESTION
+from tests.discord.support import QUESTION, discord_settings, running
 
 pytestmark = pytest.mark.anyio
 EPHEMERAL = 64
@@ -76,3 +80,32 @@ async def test_expired_buttons_fail_politely(fake: FakeDiscord, citebot: CiteBot
             "allowed_mentions": {"parse": []},
         }
     assert not citebot.settings.feedback_path.exists()
+
+
+async def test_more_results_obeys_the_cooldown(
+    fake: FakeDiscord, article_retriever: Retriever, article_settings: Settings, tmp_path: Path
+) -> None:
+    settings = discord_settings(article_settings, fake, tmp_path, discord_cooldown_seconds=60)
+    async with running(article_retriever, settings):
+        _, message = await ask_and_answer(fake)
+        contents = []
+        for _ in range(5):  # another user than the asker: their first press is their first retrieval
+            press = await fake.click(int(message["id"]), button(message, "citebot:more:"), user=fake.world.admin)
+            contents.append((await fake.response_to(press)).json["data"].get("content") or "")
+    assert sum(content.startswith("Please wait") for content in contents) == 4
+    assert not contents[0].startswith("Please wait")
+
+
+async def test_one_verdict_per_user_and_passage_in_a_private_file(fake: FakeDiscord, citebot: CiteBot) -> None:
+    _, message = await ask_and_answer(fake)
+    replies = []
+    for prefix in ("citebot:right:", "citebot:right:", "citebot:wrong:"):
+        press = await fake.click(int(message["id"]), button(message, prefix))
+        replies.append((await fake.response_to(press)).json["data"]["content"])
+    other = await fake.click(int(message["id"]), button(message, "citebot:wrong:"), user=fake.world.admin)
+    await fake.response_to(other)
+    path = citebot.settings.feedback_path
+    verdicts = [json.loads(line)["verdict"] for line in path.read_text().splitlines()]
+    assert verdicts == ["right", "wrong"]  # the first user's first verdict, and the other user's
+    assert replies[0].startswith("Thank you") and all(r.startswith("You already noted passage 1") for r in replies[1:])
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600

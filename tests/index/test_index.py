@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections import Counter
 from pathlib import Path
@@ -186,7 +187,13 @@ def test_passages_are_read_row_by_row(article_settings: Settings) -> None:
 
 def test_garbled_passage_is_refused_when_read(corpus_copy: Settings) -> None:
     path = current_build(corpus_copy.index_dir) / PASSAGES
+    stat = path.stat()
     path.write_bytes(path.read_bytes().replace(b'"text":', b'"txet":'))  # same size: passes the size check
+    with pytest.raises(IndexCorrupt) as damaged:
+        Retriever.open(corpus_copy.retrieval)  # the modification time changed: the file is hashed
+    checksum = r"passages.jsonl does not match its checksum .*; run `citebot index"
+    assert re.search(checksum, damaged.value.sentence(REMEDIES))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # damage that kept the time passes the quick check
     retriever = Retriever.open(corpus_copy.retrieval)
     with pytest.raises(IndexCorrupt) as caught:
         retriever.ask("Who did Hegseth meet in Tokyo?")

@@ -28,3 +28,9 @@ def test_a_huge_question_is_answered_from_its_start_and_says_so() -> None:
 
 def test_unicode_is_kept() -> None:
     assert clean_question("  東京で誰に会った？ 👋 ") == ("東京で誰に会った？ 👋", ())
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\u200b \u200b", "\ufeff\u2060\u200c", "\u200d\n\u200b"])
+def test_a_question_of_invisible_characters_only_is_empty(invisible: str) -> None:
+    with pytest.raises(BadQuestion, match="The question is empty"):
+        clean_question(invisible)
