@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from rich import box
 from rich.console import Console, Group, RenderableType
-from rich.padding import Padding
+from rich.segment import Segment, Segments
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
@@ -48,10 +48,20 @@ def print_answer(answer: Answer, environment: Environment, width: int | None = N
     for hit in answer.hits:
         header, where = citation(hit)
         out.print(Text(header))
-        out.print(Padding(Text(where, style="dim" if styled else ""), (0, 0, 0, INDENT), expand=False))
-        out.print(Padding(passage(hit.passage.text, hit.highlight, styled=styled), (0, 0, 0, INDENT), expand=False))
+        indented(out, Text(where, style="dim" if styled else ""))
+        indented(out, passage(hit.passage.text, hit.highlight, styled=styled))
         out.print()
     environment.stdout.flush()
+
+
+def indented(out: Console, renderable: RenderableType, indent: int = INDENT) -> None:
+    """`renderable` wrapped to the console's width less `indent`, each line indented (and not padded
+    with spaces to the width, as rich's Padding would)."""
+    options = out.options.update_width(max(1, out.width - indent))
+    segments: list[Segment] = []
+    for line in out.render_lines(renderable, options, pad=False):
+        segments += [Segment(" " * indent), *line, Segment.line()]
+    out.print(Segments(segments), end="")
 
 
 def passage(text: str, highlight: str, spans: Sequence[Span] = (), *, styled: bool = True) -> RenderableType:
