@@ -92,12 +92,14 @@ def reset_peak_rss() -> bool:
 async def drive(retriever: Retriever, settings: Settings, conn: Connection, args: argparse.Namespace) -> Outcome:
     """Run the bot until the fake has reported on every question; the bot's side of the figures."""
     from bot.discord_app.app import CiteBot
+    from bot.discord_app.main import point_at
     from tests.discord.fake_discord.client import logged_in
 
     loop = asyncio.get_running_loop()
     loop.slow_callback_duration = args.slow
     assert settings.discord_token is not None
     monitor = LoopMonitor(args.tick)
+    point_at(settings)
     bot = CiteBot(retriever, settings, guild_ready_timeout=0.05)
     async with logged_in(bot, settings.discord_token.reveal(), timeout=60):
         watching = asyncio.create_task(monitor.run())
@@ -297,7 +299,7 @@ def main() -> None:
     parser.add_argument("--slow", type=float, default=0.05, help="slow-callback threshold in debug mode (s)")
     args = parser.parse_args()
 
-    from bot.discord_app.app import open_retriever
+    from bot.discord_app.services import open_retriever
 
     spawn = mp.get_context("spawn")  # no fork of a process holding ONNX Runtime's threads
     with tempfile.TemporaryDirectory(prefix="bot-load-") as tmp:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bot.cli.environment import REMEDIES
-from bot.cli.progress import progress_bar
-from bot.cli.render import Style, answer_json, answer_text, dumps
+from bot.cli.environment import Environment, ExitStatus
+from bot.cli.render import answer_json, dumps, show_answer
 from bot.config import Settings
 from bot.errors import BadQuestion, IndexMissing
 from bot.retrieval.question import clean_question
@@ -16,59 +15,71 @@ from bot.retrieval.retriever import Retriever
 PROMPT = "citebot> "
 
 
-def run(args: argparse.Namespace, settings: Settings) -> int:
+def run(args: argparse.Namespace, settings: Settings, environment: Environment) -> int:
     if args.question is not None:
         clean_question(args.question)  # refuse an unusable question before loading anything
-    retriever = open_or_build(settings)
+    retriever = open_or_build(settings, environment)
     if args.question is not None:
-        answer_one(retriever, args.question, args.json, settings.top_k)
-        return 0
-    return answer_stream(retriever, args.json, settings.top_k)
+        answer_one(retriever, args.question, args.json, settings.top_k, environment)
+        return ExitStatus.OK
+    return answer_stream(retriever, args.json, settings.top_k, environment)
 
 
-def open_or_build(settings: Settings) -> Retriever:
+def open_or_build(settings: Settings, environment: Environment) -> Retriever:
     """Open the index; when there is none yet, build it first and say so."""
     try:
         return Retriever.open(settings.retrieval)
     except IndexMissing:
-        print(f"No index in {settings.index_dir} yet: building it from {settings.corpus_dir} first.", file=sys.stderr)
+        environment.err(f"No index in {settings.index_dir} yet: building it from {settings.corpus_dir} first.")
     from bot.index.builder import ensure_index
 
-    report = ensure_index(settings.indexing, progress=progress_bar)  # None: another process built it meanwhile
+    report = ensure_index(settings.indexing, progress=environment.progress)  # None: another process built it meanwhile
     if report is not None:
-        print(report.summary(), file=sys.stderr)
+        environment.err(report.summary())
     return Retriever.open(settings.retrieval)
 
 
-def answer_one(retriever: Retriever, question: str, as_json: bool, k: int) -> None:
+def answer_one(retriever: Retriever, question: str, as_json: bool, k: int, environment: Environment) -> None:
     answer = retriever.ask(question, k)
     for notice in answer.notices:
-        print(f"note: {notice}", file=sys.stderr)
+        environment.err(f"note: {notice}")
     if as_json:
-        print(dumps(answer_json(answer)), flush=True)
+        environment.out(dumps(answer_json(answer)), flush=True)
     else:
-        print(answer_text(answer, Style(sys.stdout.isatty())), flush=True)
+        show_answer(answer, environment)
 
 
-def answer_stream(retriever: Retriever, as_json: bool, k: int) -> int:
+def answer_stream(retriever: Retriever, as_json: bool, k: int, environment: Environment) -> int:
     """Answer one question per line until end of input; a bad line is reported and skipped."""
-    interactive = sys.stdin.isatty()
+    interactive = environment.stdin_isatty
     if interactive:
-        print("Ask a question (Ctrl-D to quit).", file=sys.stderr)
+        environment.err("Ask a question (Ctrl-D to quit).")
     failures = 0
     while True:
         try:
-            line = input(PROMPT) if interactive else sys.stdin.readline()
+            line = read_question(environment) if interactive else environment.stdin.readline()
         except EOFError:
-            print(file=sys.stderr)  # end the prompt's line
+            environment.err()  # end the prompt's line
             break
         if not interactive and not line:
             break
         if not line.strip():
             continue
         try:
-            answer_one(retriever, line, as_json, k)
+            answer_one(retriever, line, as_json, k, environment)
         except BadQuestion as exc:
             failures += 1
-            print(f"error: {exc.sentence(REMEDIES)}", file=sys.stderr)
-    return 1 if failures else 0
+            environment.error(exc)
+    return ExitStatus.ERROR if failures else ExitStatus.OK
+
+
+def read_question(environment: Environment) -> str:
+    """One line typed at the prompt; EOFError at Ctrl-D. The process's own terminal gets line editing (input())."""
+    if environment.stdin is sys.stdin and environment.stdout is sys.stdout:
+        return input(PROMPT)
+    environment.stdout.write(PROMPT)
+    environment.stdout.flush()
+    line = environment.stdin.readline()
+    if not line:
+        raise EOFError
+    return line

@@ -9,11 +9,11 @@ leave-one-out estimate of it; and, at the configured threshold, each category an
 from __future__ import annotations
 
 import argparse
-import sys
 from dataclasses import asdict
 from typing import Any
 
 from bot.cli.ask import open_or_build
+from bot.cli.environment import Environment, ExitStatus
 from bot.cli.render import dumps
 from bot.config import Settings
 from bot.evaluation.questions import (
@@ -34,26 +34,32 @@ GRID = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
 FEW = 10  # fewer questions than this on either side make the threshold a rough guess
 
 
-def run(args: argparse.Namespace, settings: Settings) -> int:
+def run(args: argparse.Namespace, settings: Settings, environment: Environment) -> int:
     questions = load_questions(args.questions)  # a bad set is refused before any index is built
-    retriever = open_or_build(settings)
+    retriever = open_or_build(settings, environment)
     for number in unmatched(retriever, questions):
-        print(
+        environment.err(
             f"warning: the expected text of answerable question {number} is in no passage "
-            "(check its spelling and quotes): it cannot be answered right.",
-            file=sys.stderr,
+            "(check its spelling and quotes): it cannot be answered right."
         )
     results = outcomes(retriever, questions)
     report = calibration(results, settings.min_score)
     if min(report["configured"]["answerable"], report["configured"]["unanswerable"]) < FEW:
-        print(f"note: with fewer than {FEW} questions on a side, the best threshold is a rough guess.", file=sys.stderr)
+        environment.err(f"note: with fewer than {FEW} questions on a side, the best threshold is a rough guess.")
     encoder = "ONNX int8" if retriever.manifest.quantized else "fp32"
     info = retriever.info
     index = f"{_plural(info.documents, 'document')}, {_plural(info.passages, 'passage')}, {info.model} ({encoder})"
-    print(
-        dumps({**report, "mode": settings.mode, "index": index}) if args.json else text(report, args, settings, index)
-    )
-    return 0
+    if args.json:
+        environment.out(dumps({**report, "mode": settings.mode, "index": index}))
+    elif environment.stdout_isatty:
+        from bot.cli.terminal import print_lines, print_table
+
+        print_lines(environment, [_intro(report, args, settings, index), ""])
+        print_table(environment, list(TABLE_HEADER), _rows(report), numeric=(True, True, False))
+        print_lines(environment, _outro(report))
+    else:
+        environment.out(text(report, args, settings, index))
+    return ExitStatus.OK
 
 
 def calibration(results: list[Outcome], configured: float) -> dict[str, Any]:
@@ -102,22 +108,45 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
+TABLE_HEADER = ("threshold", "answered right at rank 1", "unanswerable flagged")
+
+
 def text(report: dict[str, Any], args: argparse.Namespace, settings: Settings, index: str) -> str:
-    configured, best, loo = report["configured"], report["best"], report["leave_one_out"]
-    lines = [
+    """The readable report, in plain text (what a pipe or a file gets)."""
+    lines = [_intro(report, args, settings, index), "", "  ".join(TABLE_HEADER)]
+    lines += [f"{threshold:>9}  {right:24}  {flagged}" for threshold, right, flagged in _rows(report)]
+    return "\n".join([*lines, *_outro(report)])
+
+
+def _intro(report: dict[str, Any], args: argparse.Namespace, settings: Settings, index: str) -> str:
+    configured = report["configured"]
+    return (
         f"{args.questions}: {_plural(configured['answerable'], 'answerable question')} and "
-        f"{configured['unanswerable']} unanswerable, {settings.mode} retrieval; index: {index}.",
-        "",
-        "threshold  answered right at rank 1  unanswerable flagged",
-    ]
+        f"{configured['unanswerable']} unanswerable, {settings.mode} retrieval; index: {index}."
+    )
+
+
+def _rows(report: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """One row per threshold: the threshold, answered right, flagged (the configured and best marked)."""
+    configured, best = report["configured"], report["best"]
+    rows = []
     for row in report["thresholds"]:
         labels = [label for label, point in (("configured", configured), ("best", best)) if point == row]
         mark = f"  ({', '.join(labels)})" if labels else ""
-        lines.append(
-            f"{_number(row['threshold']):>9}  {_share(row['answered_right'], row['answerable']):24}  "
-            f"{_share(row['flagged'], row['unanswerable'])}{mark}"
+        rows.append(
+            (
+                _number(row["threshold"]),
+                _share(row["answered_right"], row["answerable"]),
+                f"{_share(row['flagged'], row['unanswerable'])}{mark}",
+            )
         )
-    lines += [
+    return rows
+
+
+def _outro(report: dict[str, Any]) -> list[str]:
+    """What follows the table: the best threshold, the categories, every miss."""
+    configured, best, loo = report["configured"], report["best"], report["leave_one_out"]
+    lines = [
         "",
         f"Best balanced threshold: {_number(best['threshold'])}. Judged leave-one-out (each question at the "
         f"threshold best for the others): {loo['answered_right']}/{loo['answerable']} answered right, "
@@ -132,7 +161,7 @@ def text(report: dict[str, Any], args: argparse.Namespace, settings: Settings, i
     if report["missed"]:
         lines += ["", "Missed at the configured threshold (the first passage, its score):"]
         lines += [f"  {_miss(o, configured['threshold'])}: {o['question']}" for o in report["missed"]]
-    return "\n".join(lines)
+    return lines
 
 
 def _miss(o: dict[str, Any], threshold: float) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import IntEnum
@@ -43,27 +43,42 @@ class Environment:
 
     @property
     def stdin_isatty(self) -> bool:
-        return _isatty(self.stdin)
+        return isatty(self.stdin)
 
     @property
     def stdout_isatty(self) -> bool:
-        return _isatty(self.stdout)
+        return isatty(self.stdout)
 
     @property
     def stderr_isatty(self) -> bool:
-        return _isatty(self.stderr)
+        return isatty(self.stderr)
 
     @property
     def colors(self) -> bool:
         """Styled output on a terminal, unless NO_COLOR is set (https://no-color.org)."""
         return self.stdout_isatty and "NO_COLOR" not in os.environ
 
+    def out(self, text: str = "", *, flush: bool = False) -> None:
+        """A line of the command's output, on standard output."""
+        print(text, file=self.stdout, flush=flush)
+
+    def err(self, text: str = "") -> None:
+        """A line for the person at the terminal (notes, prompts' ends), on standard error."""
+        print(text, file=self.stderr)
+
     def error(self, error: CitebotError) -> None:
         """Print a domain error as one line, with the terminal's remedy."""
-        print(f"error: {error.sentence(REMEDIES)}", file=self.stderr)
+        self.err(f"error: {error.sentence(REMEDIES)}")
+
+    def progress(self, total: int, description: str) -> Callable[[int], None]:
+        """Progress on long work, on standard error (see bot.cli.progress); the core's `progress` callback."""
+        from bot.cli.progress import progress_bar
+
+        return progress_bar(total, description, self.stderr)
 
 
-def _isatty(stream: TextIO) -> bool:
+def isatty(stream: TextIO) -> bool:
+    """Whether `stream` is a terminal (False for a closed or fake one)."""
     try:
         return stream.isatty()
     except (AttributeError, ValueError):  # a closed or fake stream
@@ -85,7 +100,7 @@ class LineHandler(logging.Handler):
             remedy = getattr(record, "remedy", None)
             if isinstance(remedy, Remedy):
                 message = f"{message}; {REMEDIES[remedy]}."
-            print(f"{prefix}: {message}", file=self.environment.stderr)
+            self.environment.err(f"{prefix}: {message}")
         except Exception:  # a logging handler must never raise
             self.handleError(record)
 

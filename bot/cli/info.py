@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from bot.cli.environment import Environment, ExitStatus
 from bot.config import Settings
 from bot.corpus.freshness import corpus_changes
 from bot.corpus.splitting import CUT_RULES
@@ -12,7 +13,7 @@ from bot.index.store import OUTDATED_CUT, check_model, current_build, outdated_c
 from bot.printable import printable
 
 
-def run(args: argparse.Namespace, settings: Settings) -> int:
+def run(args: argparse.Namespace, settings: Settings, environment: Environment) -> int:
     build = current_build(settings.index_dir)
     manifest = read_manifest(build, verify="full")  # every file against its checksum
     load_build(build, manifest)  # and every file parses and agrees with the others, as `ask` needs
@@ -21,17 +22,20 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     state = f"stale: {changes.describe()}; run `citebot index`" if changes.stale else "current"
     if outdated_cut(manifest, CUT_RULES):
         state += f" ({OUTDATED_CUT}; run `citebot index`)"
-    print("status     OK (every file matches its checksum)")
-    print(f"index      {build}")
-    print(f"built      {manifest.built_at}")
-    print(f"model      {manifest.model} ({manifest.dimension} dimensions)")
-    print(f"passages   {manifest.passages} ({manifest.ann}; target {manifest.splitter['target_tokens']} word pieces)")
+    environment.out("status     OK (every file matches its checksum)")
+    environment.out(f"index      {build}")
+    environment.out(f"built      {manifest.built_at}")
+    environment.out(f"model      {manifest.model} ({manifest.dimension} dimensions)")
+    environment.out(
+        f"passages   {manifest.passages} ({manifest.ann}; target {manifest.splitter['target_tokens']} word pieces)"
+    )
     precision = "int8" if manifest.quantized else "fp32"
-    print(f"encoder    {f'ONNX export, {precision}' if manifest.encoder_export else 'sentence-transformers'}")
-    print(f"corpus     {manifest.corpus_dir}: {state}")
-    print(f"documents  {len(manifest.documents)}")
+    environment.out(f"encoder    {f'ONNX export, {precision}' if manifest.encoder_export else 'sentence-transformers'}")
+    environment.out(f"corpus     {manifest.corpus_dir}: {state}")
+    environment.out(f"documents  {len(manifest.documents)}")
     for entry in manifest.documents:
-        print(f"  {printable(entry.info.id)}: {printable(entry.info.title)} ({entry.last - entry.first} passages)")
+        passages = entry.last - entry.first
+        environment.out(f"  {printable(entry.info.id)}: {printable(entry.info.title)} ({passages} passages)")
     for name in manifest.skipped:
-        print(f"  {printable(name)}: skipped (not UTF-8, empty, too large or unreadable)")
-    return 0
+        environment.out(f"  {printable(name)}: skipped (not UTF-8, empty, too large or unreadable)")
+    return ExitStatus.OK

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from bot import __version__
 from bot.cli.environment import Environment, ExitStatus, log_lines
+from bot.cli.options import add_json_option, add_k_option, add_mode_option, positive_int
 from bot.config import Settings
 from bot.errors import CitebotError, ConfigError
-from bot.retrieval.mode import Mode
 
 COMMANDS = {
     "ask": "bot.cli.ask",
@@ -26,28 +26,6 @@ COMMANDS = {
     "eval": "bot.cli.evaluate",
     "calibrate": "bot.cli.calibrate",
 }
-
-
-def positive_int(text: str) -> int:
-    """argparse type: an integer of at least 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} is less than 1")
-    return value
-
-
-def add_mode_option(parser: argparse.ArgumentParser, everything: bool = False) -> None:
-    """`--mode`, its choices taken from bot.retrieval.ranking.Mode (plus "all" where every mode is scored)."""
-    modes = [mode.value for mode in Mode]
-    if everything:
-        parser.add_argument(
-            "--mode", choices=[*modes, "all"], default="all", help="mode to score (default: all three, hybrid last)"
-        )
-    else:
-        parser.add_argument("--mode", choices=modes, help="retrieval mode (CITEBOT_MODE, default hybrid)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -69,8 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
         "with cited passages. With no question, read questions one per line from standard input.",
     )
     ask.add_argument("question", nargs="?", help="the question; omit it to read questions interactively or from a pipe")
-    ask.add_argument("-k", type=positive_int, metavar="K", help="how many passages to show (CITEBOT_TOP_K, default 3)")
-    ask.add_argument("--json", action="store_true", help="print JSON (one object per question) instead of text")
+    add_k_option(ask, "how many passages to show (CITEBOT_TOP_K, default 3)")
+    add_json_option(ask, "print JSON (one object per question) instead of text")
     add_mode_option(ask)
 
     index = sub.add_parser(
@@ -97,11 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Score citebot's pipeline on a BEIR folder (corpus.jsonl, queries.jsonl, qrels/SPLIT.tsv).",
     )
     evaluate.add_argument("dataset", type=Path, metavar="DATASET_DIR")
-    evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+    add_json_option(evaluate)
     add_mode_option(evaluate, everything=True)
-    evaluate.add_argument(
-        "-k", type=positive_int, default=100, metavar="K", help="passages retrieved per query (default 100)"
-    )
+    add_k_option(evaluate, "passages retrieved per query (default 100)", default=100)
     evaluate.add_argument("--split", default="test", help="qrels split (default test)")
     evaluate.add_argument("--limit", type=positive_int, metavar="N", help="score only the first N queries")
     evaluate.add_argument(
@@ -124,7 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
         help='{"answerable": [{"question": ..., "expect": text of the passage that answers it}], '
         '"unanswerable": [{"question": ..., "why": a category}]}',
     )
-    calibrate.add_argument("--json", action="store_true", help="print one JSON object")
+    add_json_option(calibrate)
     add_mode_option(calibrate)
     return parser
 
@@ -150,21 +126,22 @@ def folder_option(option: str, value: str | None) -> Path | None:
     return Path(value)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; return the process exit code."""
+def main(argv: Sequence[str] | None = None, environment: Environment | None = None) -> int:
+    """Run one command; return the process exit code. `environment` gives the streams (default: the process's)."""
     args = build_parser().parse_args(argv)
-    environment = Environment()
+    environment = environment or Environment()
     try:
         settings = settings_from(args)
         command = importlib.import_module(COMMANDS[args.command])
         with log_lines(environment):
-            return int(command.run(args, settings))
+            return int(command.run(args, settings, environment))
     except CitebotError as exc:
         environment.error(exc)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("interrupted.", file=environment.stderr)
+        environment.err("interrupted.")
         return ExitStatus.INTERRUPTED
     except BrokenPipeError:  # the reader went away (`citebot ask ... | head`): stop quietly, as Unix tools do
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
+        if environment.stdout is sys.stdout:  # no second error when Python flushes it at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return ExitStatus.PIPE_CLOSED

@@ -6,18 +6,23 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
+from typing import TextIO
+
+from bot.cli.environment import isatty
 
 LOG_MIN_TOTAL = 1000  # below this many texts the work takes seconds: no log lines
 LOG_EVERY_SECONDS = 15.0  # and a line at least this often, so that long work shows progress from the start
 
 
-def progress_bar(total: int, description: str) -> Callable[[int], None]:
-    """Return a callback advancing the progress by n; a bar closes itself when it reaches `total`."""
-    if not sys.stderr.isatty():
-        return progress_lines(total, description) if total >= LOG_MIN_TOTAL else lambda n: None
+def progress_bar(total: int, description: str, stream: TextIO | None = None) -> Callable[[int], None]:
+    """Return a callback advancing the progress by n on `stream` (default standard error); a bar closes
+    itself when it reaches `total`."""
+    stream = stream or sys.stderr
+    if not isatty(stream):
+        return progress_lines(total, description, stream) if total >= LOG_MIN_TOTAL else lambda n: None
     from tqdm import tqdm
 
-    bar = tqdm(total=total, desc=description, unit="text", file=sys.stderr, leave=False)
+    bar = tqdm(total=total, desc=description, unit="text", file=stream, leave=False)
     done = 0
 
     def advance(n: int) -> None:
@@ -30,7 +35,7 @@ def progress_bar(total: int, description: str) -> Callable[[int], None]:
     return advance
 
 
-def progress_lines(total: int, description: str) -> Callable[[int], None]:
+def progress_lines(total: int, description: str, stream: TextIO) -> Callable[[int], None]:
     """A callback printing `description: 30% (300/1,000 texts, 12 s)` each time another tenth is done,
     and at least every LOG_EVERY_SECONDS while work goes on (nothing for work under LOG_MIN_TOTAL texts)."""
     started = last = time.perf_counter()
@@ -45,6 +50,6 @@ def progress_lines(total: int, description: str) -> Callable[[int], None]:
         if tenths > printed or now - last >= LOG_EVERY_SECONDS:
             percent = tenths * 10 if tenths > printed else done * 100 // total
             printed, last = tenths, now
-            print(f"{description}: {percent}% ({done:,}/{total:,} texts, {now - started:.0f} s)", file=sys.stderr)
+            print(f"{description}: {percent}% ({done:,}/{total:,} texts, {now - started:.0f} s)", file=stream)
 
     return advance

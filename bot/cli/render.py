@@ -1,14 +1,19 @@
-"""How an Answer looks in the terminal: readable text, or the JSON of DESIGN.md."""
+"""How an Answer looks in the terminal: readable text, or the `ask --json` object of README.md.
+
+Where standard output is not a terminal (a pipe, a file, a test) the text is plain and stable, the
+best sentence between `**` markers: scripts read it. On a terminal, bot.cli.terminal renders it
+with rich (imported only then).
+"""
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import textwrap
 from dataclasses import asdict
 from typing import Any
 
+from bot.cli.environment import Environment
 from bot.records import Answer, Hit, IndexInfo
 
 
@@ -45,18 +50,32 @@ def dumps(value: dict[str, Any]) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-class Style:
-    """Bold and dim on a terminal (unless NO_COLOR is set); plain markers elsewhere."""
+def show_answer(answer: Answer, environment: Environment) -> None:
+    """Print `answer` readably: with rich on a terminal, else as `answer_text`."""
+    if environment.stdout_isatty:
+        from bot.cli.terminal import print_answer
 
-    def __init__(self, tty: bool) -> None:
-        color = tty and "NO_COLOR" not in os.environ
-        self.bold_on, self.bold_off = ("\033[1m", "\033[0m") if color else ("**", "**")
-        self.dim_on, self.dim_off = ("\033[2m", "\033[0m") if color else ("", "")
+        print_answer(answer, environment)
+    else:
+        environment.out(answer_text(answer), flush=True)
 
 
-def answer_text(answer: Answer, style: Style, width: int | None = None) -> str:
-    """A readable answer: each passage quoted with its title, paragraph and score; the best sentence in bold."""
-    width = width or min(100, shutil.get_terminal_size((100, 24)).columns)
+def answer_width() -> int:
+    return min(100, shutil.get_terminal_size((100, 24)).columns)
+
+
+def answer_text(answer: Answer, width: int | None = None) -> str:
+    """A readable answer in plain text: each passage quoted with its title, paragraph and score; the best
+    sentence between `**` markers."""
+    width = width or answer_width()
+    lines = heading(answer)
+    for hit in answer.hits:
+        lines += _hit_lines(hit, width)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def heading(answer: Answer) -> list[str]:
+    """The question and, unless the answer is confident, why not: the lines above the passages."""
     lines = [f"Q: {answer.question}", ""]
     if not answer.hits:
         lines.append("No passage found.")
@@ -71,25 +90,27 @@ def answer_text(answer: Answer, style: Style, width: int | None = None) -> str:
             "The nearest passages, low confidence:",
             "",
         ]
-    for hit in answer.hits:
-        lines += _hit_lines(hit, style, width)
-    return "\n".join(lines).rstrip() + "\n"
+    return lines
 
 
-def _hit_lines(hit: Hit, style: Style, width: int) -> list[str]:
+def citation(hit: Hit) -> tuple[str, str]:
+    """The line naming a passage's document, paragraph and score, and the line saying where it is from."""
     doc = hit.document
     where = ", ".join(part for part in (doc.date, doc.url or doc.source) if part)
     caveat = f" ({hit.caveat})" if hit.caveat else ""
     header = f"[{hit.rank}] {doc.title}, paragraph {hit.passage.paragraph}  score {hit.score:.2f}{caveat}"
-    quoted = _mark(hit.passage.text, hit.highlight, style)
-    body = textwrap.fill(quoted, width=width, initial_indent="    ", subsequent_indent="    ", break_on_hyphens=False)
-    return [header, f"    {style.dim_on}{where}{style.dim_off}", body, ""]
+    return header, where
 
 
-def _mark(text: str, highlight: str, style: Style) -> str:
-    """Wrap the best sentence in bold (a terminal keeps bold across the wrapped lines)."""
+def bold_range(text: str, highlight: str) -> tuple[int, int] | None:
+    """Where the best sentence is in `text`, unless it is all of it (or not in it)."""
     at = text.find(highlight) if highlight and highlight != text else -1
-    if at < 0:
-        return text
-    end = at + len(highlight)
-    return f"{text[:at]}{style.bold_on}{highlight}{style.bold_off}{text[end:]}"
+    return None if at < 0 else (at, at + len(highlight))
+
+
+def _hit_lines(hit: Hit, width: int) -> list[str]:
+    header, where = citation(hit)
+    text, bold = hit.passage.text, bold_range(hit.passage.text, hit.highlight)
+    quoted = text if bold is None else f"{text[: bold[0]]}**{text[bold[0] : bold[1]]}**{text[bold[1] :]}"
+    body = textwrap.fill(quoted, width=width, initial_indent="    ", subsequent_indent="    ", break_on_hyphens=False)
+    return [header, f"    {where}", body, ""]

@@ -1,16 +1,19 @@
 """Answers remembered for their buttons: "More results" and feedback find them by a short key.
 
-Kept in memory for a day (and at most a thousand); after that, or after a restart,
-the buttons answer that they have expired.
+Kept in memory for a day (and at most a thousand, the least recently used forgotten first); after
+that, or after a restart, the buttons answer that they have expired. cachetools' TTLCache keeps them:
+a few microseconds more per answer than the OrderedDict it replaced, against a Discord round trip of
+a hundred milliseconds.
 """
 
 from __future__ import annotations
 
 import secrets
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from cachetools import TTLCache
 
 from bot.records import Hit
 
@@ -31,25 +34,13 @@ class AnswerCache:
     def __init__(
         self, ttl: float = 24 * 3600, capacity: int = 1000, clock: Callable[[], float] = time.monotonic
     ) -> None:
-        self.ttl = ttl
-        self.capacity = capacity
-        self._clock = clock
-        self._entries: OrderedDict[str, tuple[float, Asked]] = OrderedDict()
+        self._entries: TTLCache[str, Asked] = TTLCache(maxsize=capacity, ttl=ttl, timer=clock)
 
     def add(self, asked: Asked) -> str:
         key = secrets.token_hex(KEY_HEX_DIGITS // 2)
-        self._entries[key] = (self._clock(), asked)
-        while len(self._entries) > self.capacity:
-            self._entries.popitem(last=False)
+        self._entries[key] = asked
         return key
 
     def get(self, key: str) -> Asked | None:
         """The answer under `key`, or None once it has expired."""
-        entry = self._entries.get(key)
-        if entry is None:
-            return None
-        added, asked = entry
-        if self._clock() - added > self.ttl:
-            del self._entries[key]
-            return None
-        return asked
+        return self._entries.get(key)

@@ -7,7 +7,6 @@ import logging
 import os
 
 import discord
-import yarl
 from discord.ext import commands
 
 from bot.config import Settings
@@ -16,8 +15,8 @@ from bot.discord_app.buttons import FeedbackButton, MoreButton
 from bot.discord_app.feedback import FeedbackLog
 from bot.discord_app.gate import Gate
 from bot.discord_app.respond import NO_PINGS
+from bot.discord_app.services import Services
 from bot.discord_app.tree import CiteTree
-from bot.errors import ConfigError
 from bot.records import Answer
 from bot.retrieval.retriever import Retriever
 
@@ -33,31 +32,18 @@ def intents() -> discord.Intents:
     return wanted
 
 
-def point_at(settings: Settings) -> None:
-    """Talk to the Discord-compatible server in DISCORD_API_BASE / DISCORD_GATEWAY_URL, if set."""
-    if settings.discord_api_base:
-        if not settings.discord_api_base.startswith(("http://", "https://")):
-            raise ConfigError("DISCORD_API_BASE must be an http(s) URL such as http://127.0.0.1:8080/api/v10.")
-        discord.http.Route.BASE = settings.discord_api_base.rstrip("/")
-    if settings.discord_gateway_url:
-        if not settings.discord_gateway_url.startswith(("ws://", "wss://")):
-            raise ConfigError("DISCORD_GATEWAY_URL must be a ws(s) URL such as ws://127.0.0.1:8080/gateway.")
-        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
-
-
-def open_retriever(settings: Settings) -> Retriever:
-    """Load the index (blocking: call it in a thread) and answer one question with it,
-    so that the first real question does not pay for the encoder's first run."""
-    retriever = Retriever.open(settings.retrieval, verify="full")  # every file against its checksum
-    retriever.ask("warm up", 1)
-    return retriever
-
-
 class CiteBot(commands.Bot):
-    """citebot on Discord. `retriever` answers questions until /reindex swaps in a new one."""
+    """citebot on Discord. `retriever` answers questions until /reindex swaps in a new one; `services`
+    (default: Services.from_settings) are the rest of what it works with."""
 
-    def __init__(self, retriever: Retriever, settings: Settings, *, guild_ready_timeout: float = 2.0) -> None:
-        point_at(settings)
+    def __init__(
+        self,
+        retriever: Retriever,
+        settings: Settings,
+        *,
+        services: Services | None = None,
+        guild_ready_timeout: float = 2.0,
+    ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,  # unused: citebot has no text commands
             intents=intents(),
@@ -69,13 +55,23 @@ class CiteBot(commands.Bot):
         )
         self.retriever = retriever
         self.settings = settings
-        self.gate = Gate(settings)
-        self.answers = AnswerCache()
-        self.feedback = FeedbackLog(settings.feedback_path)
+        self.services = services or Services.from_settings(settings)
         self.rebuilding = asyncio.Lock()
         # As many retrievals at once as there are cores: more only fight over them (and the GIL).
         self.retrievals = asyncio.Semaphore(os.cpu_count() or 2)
         self.defer_after = DEFER_AFTER
+
+    @property
+    def gate(self) -> Gate:
+        return self.services.gate
+
+    @property
+    def answers(self) -> AnswerCache:
+        return self.services.answers
+
+    @property
+    def feedback(self) -> FeedbackLog:
+        return self.services.feedback
 
     async def setup_hook(self) -> None:
         for name in EXTENSIONS:

@@ -6,7 +6,15 @@ import math
 import time
 from collections.abc import Callable
 
+import discord
+from discord.ext import commands
+
 from bot.config import Settings
+
+
+def thread_parent(channel: object) -> int | None:
+    """The channel a thread belongs to (a thread follows its parent's place rules), else None."""
+    return channel.parent_id if isinstance(channel, discord.Thread) else None
 
 
 class Gate:
@@ -15,7 +23,10 @@ class Gate:
         self.answer_dms = settings.discord_answer_dms
         self.cooldown = settings.discord_cooldown_seconds
         self._clock = clock
-        self._last_question: dict[int, float] = {}
+        # One question per `cooldown` seconds per user id; idle users are forgotten by the mapping itself.
+        self._questions: commands.CooldownMapping[int] = commands.CooldownMapping.from_cooldown(
+            1, self.cooldown, lambda user_id: user_id
+        )
 
     def place_refusal(self, channel_id: int | None, *, private: bool, parent_id: int | None = None) -> str | None:
         """Why citebot does not answer in this channel, or None if it does (threads follow their parent)."""
@@ -27,11 +38,16 @@ class Gate:
 
     def cooldown_refusal(self, user_id: int) -> str | None:
         """A polite refusal if `user_id` asked too recently; otherwise None, and the question counts."""
+        if self.cooldown <= 0:
+            return None
         now = self._clock()
-        wait = self._last_question.get(user_id, -math.inf) + self.cooldown - now
-        if wait > 0:
-            return f"Please wait {math.ceil(wait)} s before asking another question."
-        if len(self._last_question) > 10_000:  # forget users whose cooldown is long over
-            self._last_question = {u: t for u, t in self._last_question.items() if now - t < self.cooldown}
-        self._last_question[user_id] = now
-        return None
+        bucket = self._questions.get_bucket(user_id, now)
+        assert bucket is not None  # a mapping made from a cooldown always has one
+        wait = bucket.update_rate_limit(now)
+        if wait is None:
+            return None
+        if wait <= 0:  # exactly at the end of the cooldown: over, and this question starts the next one
+            bucket.reset()
+            bucket.update_rate_limit(now)
+            return None
+        return f"Please wait {math.ceil(wait)} s before asking another question."

@@ -6,12 +6,14 @@ message is cut around that sentence and marked with an ellipsis and "shortened".
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import discord
 from discord.utils import escape_markdown
 
+from bot.markup import Piece, Span, pieces
 from bot.records import Answer, Hit
 
 CONTENT_MAX = 2000
@@ -38,50 +40,113 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + ELLIPSIS
 
 
-def quote(text: str, highlight: str, limit: int) -> tuple[str, bool]:
+def quote(text: str, highlight: str, limit: int, spans: Sequence[Span] = ()) -> tuple[str, bool]:
     """`text` as Discord markdown with `highlight` in bold, at most `limit` characters.
 
-    Returns the markdown and whether the text had to be shortened.
+    `spans` (see bot.markup) show as Discord markdown: links as `[text](url)` (http(s) targets only),
+    inline code in backticks, code blocks fenced; everything else is escaped, so a passage never
+    formats itself. Returns the markdown and whether the text had to be shortened.
     """
     start = text.find(highlight) if highlight.strip() else -1
-    end = start + len(highlight)
-    parts = (text, "", "") if start < 0 else (text[:start], text[start:end], text[end:])
+    # Without a highlight, the text counts as what comes before it (so a cut keeps its end).
+    bold = (len(text), len(text)) if start < 0 else (start, start + len(highlight))
     room = limit
     while room > 0:
-        rendered, shortened = _render(*_window(*parts, room))
+        window = _window(len(text), bold, room)
+        rendered = _render(text, window, bold, spans)
         if len(rendered) <= limit:
-            return rendered, shortened
-        room -= len(rendered) - limit  # escapes, bold markers and ellipses took the rest
+            return rendered, window.cut_start or window.cut_end
+        room -= len(rendered) - limit  # escapes, bold markers, link targets and ellipses took the rest
     return ELLIPSIS[:limit], True
 
 
-def _window(before: str, high: str, after: str, room: int) -> tuple[str, str, str, bool, bool]:
-    """Keep at most `room` raw characters, the highlight first, then more context after it than before."""
-    if len(before) + len(high) + len(after) <= room:
-        return before, high, after, False, False
-    if len(high) >= room:
-        return "", high[: max(room - 1, 0)], "", bool(before), True
-    rest = room - len(high)
-    keep_after = min(len(after), rest - min(len(before), rest // 4))
-    keep_before = min(len(before), rest - keep_after)
-    return (
-        before[len(before) - keep_before :],
-        high,
-        after[:keep_after],
-        keep_before < len(before),
-        keep_after < len(after),
-    )
+@dataclass(frozen=True)
+class _Window:
+    start: int
+    end: int
+    cut_start: bool
+    cut_end: bool
 
 
-def _render(before: str, high: str, after: str, cut_start: bool, cut_end: bool) -> tuple[str, bool]:
-    core = high.strip()
-    if core:
-        lead, trail = high[: len(high) - len(high.lstrip())], high[len(high.rstrip()) :]
-        middle = f"{lead}**{escape_markdown(core)}**{trail}"
-    else:
-        middle = escape_markdown(high)
-    text = escape_markdown(before) + middle + escape_markdown(after)
-    return (ELLIPSIS if cut_start else "") + text + (ELLIPSIS if cut_end else ""), cut_start or cut_end
+def _window(length: int, bold: tuple[int, int], room: int) -> _Window:
+    """Keep at most `room` characters, the highlight first, then more context after it than before."""
+    before, high, after = bold[0], bold[1] - bold[0], length - bold[1]
+    if before + high + after <= room:
+        return _Window(0, length, False, False)
+    if high >= room:
+        return _Window(bold[0], bold[0] + max(room - 1, 0), before > 0, True)
+    rest = room - high
+    keep_after = min(after, rest - min(before, rest // 4))
+    keep_before = min(before, rest - keep_after)
+    return _Window(bold[0] - keep_before, bold[1] + keep_after, keep_before < before, keep_after < after)
+
+
+def _render(text: str, window: _Window, bold: tuple[int, int], spans: Sequence[Span]) -> str:
+    """The window of `text` as markdown: bold runs in `**`, spans as markup, the rest escaped."""
+    out: list[str] = []
+    run: list[Piece] = []  # consecutive bold pieces, rendered together inside one pair of markers
+
+    def close_run() -> None:
+        raw = "".join(piece.text for piece in run)
+        core = raw.strip()
+        if core:
+            lead, trail = raw[: len(raw) - len(raw.lstrip())], raw[len(raw.rstrip()) :]
+            inner = "".join(_markdown(piece) for piece in _trimmed(run))
+            out.append(f"{lead}**{inner}**{trail}")
+        else:
+            out.append(escape_markdown(raw))
+        run.clear()
+
+    for piece in pieces(text, window.start, window.end, spans, bold):
+        if out and out[-1].endswith("```") and not piece.text.startswith("\n"):
+            piece = replace(piece, text="\n" + piece.text)  # nothing may follow a closing fence on its line
+        if piece.bold and piece.kind != "code_block":
+            run.append(piece)
+            continue
+        if run:
+            close_run()
+        out.append(_markdown(piece, out[-1] if out else ""))
+    if run:
+        close_run()
+    return (ELLIPSIS if window.cut_start else "") + "".join(out) + (ELLIPSIS if window.cut_end else "")
+
+
+def _trimmed(run: list[Piece]) -> list[Piece]:
+    """`run` without the whitespace at its two ends (it goes outside the bold markers)."""
+    run = [replace(run[0], text=run[0].text.lstrip()), *run[1:]]
+    run[-1] = replace(run[-1], text=run[-1].text.rstrip())
+    return [piece for piece in run if piece.text]
+
+
+LANGUAGE = re.compile(r"[A-Za-z0-9_+#.-]{1,20}")
+URL_MAX = 512  # a longer link target shows its text alone: it would crowd out the passage
+
+
+def _markdown(piece: Piece, before: str = "") -> str:
+    """One piece as Discord markdown; anything it cannot show safely is shown as escaped text."""
+    text = piece.text
+    if piece.kind == "code" and text.strip() and "\n" not in text:
+        if "`" not in text:
+            return f"`{text}`"
+        if "``" not in text:
+            return f"`` {text} ``"
+    if piece.kind == "link" and text.strip() and _link_target(piece.target):
+        label = escape_markdown(text).replace("[", "\\[").replace("]", "\\]")
+        return f"[{label}]({_link_target(piece.target)})"
+    if piece.kind == "code_block" and text.strip() and "```" not in text:
+        language = piece.target if piece.target and LANGUAGE.fullmatch(piece.target) else ""
+        opening = "" if not before or before.endswith("\n") else "\n"
+        return f"{opening}```{language}\n{text.strip(chr(10))}\n```"
+    return escape_markdown(text)
+
+
+def _link_target(url: str | None) -> str | None:
+    """`url` fit to follow a link text: http(s), no spaces, brackets percent-encoded; else None."""
+    if not url or not url.startswith(("https://", "http://")) or len(url) > URL_MAX:
+        return None
+    if any(c.isspace() or c in "<>" for c in url):
+        return None
+    return url.replace("(", "%28").replace(")", "%29")
 
 
 def _web_url(url: str | None) -> str | None:

@@ -13,11 +13,17 @@ if TYPE_CHECKING:
     from bot.discord_app.app import CiteBot
 
 
+class Refused(app_commands.CheckFailure):
+    """A command's check said no; the message is the sentence the user sees."""
+
+
 class CiteTree(app_commands.CommandTree["CiteBot"]):
     async def on_error(self, interaction: discord.Interaction[CiteBot], error: app_commands.AppCommandError) -> None:
         where = f"/{interaction.command.name}" if interaction.command else "a slash command"
         if isinstance(error, app_commands.CommandInvokeError):
             await send_private(interaction, explain(error.original, where))
+        elif isinstance(error, Refused):
+            await send_private(interaction, str(error))
         elif isinstance(error, app_commands.CheckFailure):
             await send_private(interaction, "You can't use this command here.")
         else:

@@ -182,10 +182,3 @@ def test_full_rebuild_says_only_what_citebot_says(corpus_copy: Settings) -> None
     for noise in ("DEBUG", "INFO", "WARNING:", "Traceback"):  # libraries' logging and warnings stay quiet
         assert noise not in result.stderr, result.stderr
 
-
-def test_readme_mentions_every_command() -> None:
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    from bot.cli.main import COMMANDS
-
-    for command in COMMANDS:
-        assert f"`{command}" in readme, command

@@ -24,7 +24,7 @@ def anyio_backend_fixture() -> str:
 
 @pytest.fixture(name="fake")
 async def fake_fixture(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
-    """A fresh fake Discord; discord.py's endpoints (which CiteBot repoints) are restored afterwards."""
+    """A fresh fake Discord; discord.py's endpoints (which `point_at` repoints) are restored afterwards."""
     monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)
     monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", DiscordWebSocket.DEFAULT_GATEWAY)
     async with FakeDiscord(token=TOKEN, heartbeat_interval=1.0) as server:

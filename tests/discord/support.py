@@ -10,6 +10,8 @@ from typing import Any
 
 from bot.config import Settings
 from bot.discord_app.app import CiteBot
+from bot.discord_app.main import point_at
+from bot.discord_app.services import Services
 from bot.records import Answer
 from bot.retrieval.retriever import Retriever
 from tests.discord.fake_discord import FakeDiscord, Request
@@ -33,10 +35,16 @@ def discord_settings(base: Settings, fake: FakeDiscord, tmp_path: Path, **values
     )
 
 
-def running(retriever: Retriever, settings: Settings) -> AbstractAsyncContextManager[CiteBot]:
-    """A CiteBot logged in to the fake and past on_ready (its commands synced); closed afterwards."""
+def running(
+    retriever: Retriever, settings: Settings, services: Services | None = None
+) -> AbstractAsyncContextManager[CiteBot]:
+    """A CiteBot logged in to the fake and past on_ready (its commands synced); closed afterwards.
+
+    discord.py is pointed at the fake as `citebot discord` points it (the `fake` fixture restores it).
+    """
     assert settings.discord_token is not None
-    bot = CiteBot(retriever, settings, guild_ready_timeout=0.05)
+    point_at(settings)
+    bot = CiteBot(retriever, settings, services=services, guild_ready_timeout=0.05)
     return logged_in(bot, settings.discord_token.reveal(), timeout=10)
 
 

@@ -6,6 +6,7 @@ import asyncio
 import threading
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +15,7 @@ import pytest
 from bot.config import Settings
 from bot.discord_app.app import CiteBot
 from bot.discord_app.cogs import reindex
-from bot.index import builder as indexer
-from bot.index.builder import build_index
-from bot.index.config import IndexConfig
+from bot.discord_app.services import Services, rebuilder
 from bot.retrieval.retriever import Retriever
 from tests.discord.fake_discord import FakeDiscord
 from tests.discord.support import discord_settings, running
@@ -33,10 +32,7 @@ Master potter Aiko Tanabe fired a kiln of celadon tea bowls in front of visitors
 POTTERY = "Who fired celadon tea bowls at the pottery festival?"
 
 
-# discord.py executes a fresh copy of each extension when the bot starts, so the cog's
-# `from bot.index.builder import build_index` sees what bot.index.builder holds at that moment:
-# tests replace it there, before starting the bot.
-def forbidden_build(*args: Any) -> Any:
+def forbidden_rebuild(full: bool) -> tuple[str, Retriever]:
     pytest.fail("the index was rebuilt")
 
 
@@ -49,13 +45,13 @@ def never_rebuilding_fixture(
     article_retriever: Retriever,
     article_settings: Settings,
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> Starter:
     """Starts the bot on the session's article index (plus the settings given), which it must not rebuild."""
-    monkeypatch.setattr(indexer, "build_index", forbidden_build)
 
     def start(**values: Any) -> AbstractAsyncContextManager[CiteBot]:
-        return running(article_retriever, discord_settings(article_settings, fake, tmp_path, **values))
+        settings = discord_settings(article_settings, fake, tmp_path, **values)
+        services = replace(Services.from_settings(settings), rebuild=forbidden_rebuild)
+        return running(article_retriever, settings, services)
 
     return start
 
@@ -80,20 +76,21 @@ async def test_reindex_is_refused_to_members(fake: FakeDiscord, never_rebuilding
 
 
 async def test_reindex_swaps_the_index_while_a_question_is_in_flight(
-    fake: FakeDiscord, corpus_copy: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    fake: FakeDiscord, corpus_copy: Settings, tmp_path: Path
 ) -> None:
     started, finish = threading.Event(), threading.Event()
-
-    def held_build(config: IndexConfig, full: bool) -> Any:
-        started.set()
-        report = build_index(config, full)
-        assert finish.wait(10), "the test never let the rebuild finish"
-        return report
-
-    monkeypatch.setattr(indexer, "build_index", held_build)
     settings = discord_settings(corpus_copy, fake, tmp_path)
+    build_and_open = rebuilder(settings)
+
+    def held_rebuild(full: bool) -> tuple[str, Retriever]:
+        started.set()
+        rebuilt = build_and_open(full)
+        assert finish.wait(10), "the test never let the rebuild finish"
+        return rebuilt
+
+    services = replace(Services.from_settings(settings), rebuild=held_rebuild)
     retriever = await asyncio.to_thread(Retriever.open, settings.retrieval)
-    async with running(retriever, settings) as bot:
+    async with running(retriever, settings, services) as bot:
         (corpus_copy.corpus_dir / "pottery.txt").write_text(NEW_DOCUMENT, encoding="utf-8")
         rebuild = await fake.slash("reindex", user=fake.world.admin)
         acknowledged = await fake.response_to(rebuild)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 import stat
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.config import Settings
+from bot.discord_app.answers import AnswerCache
 from bot.discord_app.app import CiteBot
 from bot.discord_app.buttons import EXPIRED, MAX_RESULTS
+from bot.discord_app.services import Services
 from bot.retrieval.retriever import Retriever
 from tests.discord.fake_discord import FakeDiscord, Interaction
 from tests.discord.support import QUESTION, discord_settings, running
@@ -67,21 +70,6 @@ async def test_feedback_is_appended_to_the_jsonl_file(fake: FakeDiscord, citebot
     assert set(lines[0]) == {"question", "passage_id", "verdict", "time"}
 
 
-async def test_expired_buttons_fail_politely(fake: FakeDiscord, citebot: CiteBot) -> None:
-    _, message = await ask_and_answer(fake)
-    citebot.answers.ttl = 0  # as if a day had passed (or the bot had restarted)
-    for prefix in ("citebot:right:", "citebot:more:"):
-        press = await fake.click(int(message["id"]), button(message, prefix))
-        response = await fake.response_to(press)
-        assert response.json["data"] == {
-            "content": EXPIRED,
-            "flags": EPHEMERAL,
-            "tts": False,
-            "allowed_mentions": {"parse": []},
-        }
-    assert not citebot.settings.feedback_path.exists()
-
-
 async def test_more_results_obeys_the_cooldown(
     fake: FakeDiscord, article_retriever: Retriever, article_settings: Settings, tmp_path: Path
 ) -> None:
@@ -109,3 +97,24 @@ async def test_one_verdict_per_user_and_passage_in_a_private_file(fake: FakeDisc
     assert verdicts == ["right", "wrong"]  # the first user's first verdict, and the other user's
     assert replies[0].startswith("Thank you") and all(r.startswith("You already noted passage 1") for r in replies[1:])
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+async def test_expired_buttons_fail_politely(
+    fake: FakeDiscord, article_retriever: Retriever, article_settings: Settings, tmp_path: Path
+) -> None:
+    now = [0.0]
+    settings = discord_settings(article_settings, fake, tmp_path)
+    services = replace(Services.from_settings(settings), answers=AnswerCache(clock=lambda: now[0]))
+    async with running(article_retriever, settings, services):
+        _, message = await ask_and_answer(fake)
+        now[0] += 24 * 3600 + 1  # a day later
+        for prefix in ("citebot:right:", "citebot:more:"):
+            press = await fake.click(int(message["id"]), button(message, prefix))
+            response = await fake.response_to(press)
+            assert response.json["data"] == {
+                "content": EXPIRED,
+                "flags": EPHEMERAL,
+                "tts": False,
+                "allowed_mentions": {"parse": []},
+            }
+    assert not settings.feedback_path.exists()

@@ -56,3 +56,10 @@ def test_answers_are_remembered_until_they_expire_or_are_crowded_out() -> None:
     assert cache.get(first) is None
     second, third, fourth = (cache.add(Asked(q, 3)) for q in ("q2", "q3", "q4"))
     assert cache.get(second) is None and cache.get(third) is not None and cache.get(fourth) is not None
+
+
+def test_reindex_permission_is_an_app_commands_check() -> None:
+    """So a refusal goes through CiteTree's CheckFailure branch, not a test inside the command."""
+    from bot.discord_app.cogs.reindex import Reindex, may_reindex
+
+    assert may_reindex in Reindex.reindex.checks

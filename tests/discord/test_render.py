@@ -7,8 +7,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.discord_app.render import ELLIPSIS, first_page, hit_embeds, more_page, quote
+from bot.discord_app.respond import NO_PINGS
+from bot.markup import Kind, Span
 from bot.records import Answer, DocumentInfo, Hit, IndexInfo, Passage
 from tests.discord.fake_discord.limits import message_errors
+from tests.discord.fake_discord.mentions import resolve
+from tests.discord.fake_discord.world import World
 
 INFO = IndexInfo(built_at="2025-01-01T00:00:00+00:00", model="all-MiniLM-L6-v2", documents=1, passages=9)
 
@@ -108,3 +112,75 @@ def test_more_pages_are_numbered_by_rank() -> None:
 def test_a_single_further_passage_is_called_so() -> None:
     page = more_page(answer(hit(1, "A.", "A."), hit(2, "B.", "B.")), [hit(2, "B.", "B.")])
     assert page.content.endswith("\nPassage 2:")
+
+
+# Markup in passages (bot.markup spans): links, inline code, code blocks.
+
+MARKED = "Pass the `--json` flag, as the guide says. @everyone can: citebot ask --json Q\nthen read <@123>."
+
+
+def marked_spans(text: str = MARKED) -> list[Span]:
+    flag, guide, command = text.index("--json"), text.index("the guide"), text.index("citebot ask")
+    return [
+        Span(flag, flag + 6, "code"),
+        Span(guide, guide + 9, "link", "https://example.org/guide_(cli)"),
+        Span(command, text.index("\nthen"), "code_block", "sh"),
+    ]
+
+
+def test_links_inline_code_and_code_blocks_show_as_discord_markdown() -> None:
+    text = MARKED.replace("`", "")
+    quoted, shortened = quote(text, "Pass the --json flag, as the guide says.", 4096, marked_spans(text))
+    assert not shortened
+    assert quoted == (
+        "**Pass the `--json` flag, as [the guide](https://example.org/guide_%28cli%29) says.** @everyone can: \n"
+        "```sh\ncitebot ask --json Q\n```\nthen read <@123>."
+    )
+
+
+def test_only_web_links_are_links_and_markup_it_cannot_show_is_escaped_text() -> None:
+    text = "See here, run `x` and *that*."
+    spans = [
+        Span(4, 8, "link", "javascript:alert(1)"),
+        Span(14, 17, "code"),  # code holding a backtick
+        Span(22, 28, "code_block"),
+    ]
+    quoted, _ = quote(text, "", 4096, spans)
+    assert "](" not in quoted and "javascript" not in quoted
+    assert "`` `x` ``" in quoted
+    assert "```\n*that*\n```" in quoted  # code is code: no escapes inside the fence
+
+
+def test_a_passage_with_markup_fits_and_pings_no_one() -> None:
+    text = MARKED.replace("`", "") + " " + "filler " * 200 + "<@123> " + "filler " * 2000
+    description, shortened = quote(text, "Pass the --json flag, as the guide says.", 4096, marked_spans(text))
+    assert shortened and len(description) <= 4096
+    embed = discord.Embed(title="1. Guide", description=description)
+    assert accepted("**Q:** @everyone how?", [embed])
+    allowed = dict(NO_PINGS.to_dict())
+    payload = {"content": "**Q:** @everyone how?", "embeds": [embed.to_dict()], "allowed_mentions": allowed}
+    assert message_errors(payload, creating=True) is None
+    pinged = resolve(  # as if the passage were in the message's content, where mentions could ping
+        f"{payload['content']} {description}",
+        allowed,
+        may_mention_everyone=True,
+        replied_author=None,
+        world=World(),
+    )
+    assert pinged.users == () and pinged.roles == () and not pinged.everyone
+    assert "@everyone" in description and "<@123>" in description  # shown as text
+
+
+def spans_in(text: str) -> st.SearchStrategy[list[Span]]:
+    bound = st.integers(min_value=0, max_value=len(text))
+    kinds: st.SearchStrategy[Kind] = st.sampled_from(["code", "link", "code_block"])
+    targets = st.sampled_from([None, "https://example.org/a", "http://x/(z)", "ftp://x", "py", "https://" + "u" * 600])
+    return st.lists(st.tuples(bound, bound, kinds, targets).map(lambda t: Span(min(t[:2]), max(t[:2]), t[2], t[3])))
+
+
+@given(st.text(max_size=2000), st.data(), st.integers(min_value=1, max_value=4096))
+def test_quotes_with_markup_never_exceed_their_limit(text: str, data: st.DataObject, limit: int) -> None:
+    start = data.draw(st.integers(min_value=0, max_value=len(text)))
+    end = data.draw(st.integers(min_value=start, max_value=len(text)))
+    quoted, _ = quote(text, text[start:end], limit, data.draw(spans_in(text)))
+    assert len(quoted) <= limit

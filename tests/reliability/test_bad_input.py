@@ -117,7 +117,7 @@ def test_an_index_of_zero_passages_answers_that_it_has_none(
     for mode in ("hybrid", "dense", "bm25"):
         assert run(settings, "ask", "--mode", mode, "What is studied?") == 0
     assert "Traceback" not in capsys.readouterr().err
-    from bot.discord_app.app import open_retriever
+    from bot.discord_app.services import open_retriever
 
     assert open_retriever(settings).info.passages == 0  # and the bot can start
 

@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.discord_app.gate import thread_parent
 from bot.discord_app.replies import PAGE_MAX, answer_question
 from bot.discord_app.respond import send, send_private, within_deadline
 
@@ -29,11 +30,8 @@ class Ask(commands.Cog):
     ) -> None:
         """Answer a question with passages quoted from the documents."""
         gate = self.bot.gate
-        channel = interaction.channel
         refusal = gate.place_refusal(
-            interaction.channel_id,
-            private=interaction.guild_id is None,
-            parent_id=channel.parent_id if isinstance(channel, discord.Thread) else None,
+            interaction.channel_id, private=interaction.guild_id is None, parent_id=thread_parent(interaction.channel)
         ) or gate.cooldown_refusal(interaction.user.id)
         if refusal:
             await send_private(interaction, refusal)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord.ext import commands
 
+from bot.discord_app.gate import thread_parent
 from bot.discord_app.replies import answer_question
 from bot.discord_app.respond import NO_PINGS, explain
 
@@ -38,9 +39,7 @@ class Mentions(commands.Cog):
             return
         channel = message.channel
         private = message.guild is None
-        refusal = self.bot.gate.place_refusal(
-            channel.id, private=private, parent_id=channel.parent_id if isinstance(channel, discord.Thread) else None
-        )
+        refusal = self.bot.gate.place_refusal(channel.id, private=private, parent_id=thread_parent(channel))
         if refusal:
             if private:  # elsewhere, silence: the server chose where the bot talks
                 await self.reply(message, refusal)

@@ -1,0 +1,58 @@
+"""What CiteBot works with besides the retriever, given to it in its constructor: where and how often
+it answers (the gate), the answers its buttons remember, the feedback log, and how to rebuild the index.
+
+Tests give their own (a clock they move, a rebuild they hold or forbid); `Services.from_settings` is
+what `citebot discord` runs with.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.config import Settings
+from bot.discord_app.answers import AnswerCache
+from bot.discord_app.feedback import FeedbackLog
+from bot.discord_app.gate import Gate
+from bot.retrieval.retriever import Retriever
+
+# Blocking (run it in a thread): rebuild the index (everything if the flag is true, else what changed)
+# and open it; returns the build's one-line summary and the retriever on the new index.
+Rebuild = Callable[[bool], tuple[str, Retriever]]
+
+
+def open_retriever(settings: Settings) -> Retriever:
+    """Load the index (blocking: call it in a thread) and answer one question with it,
+    so that the first real question does not pay for the encoder's first run."""
+    retriever = Retriever.open(settings.retrieval, verify="full")  # every file against its checksum
+    retriever.ask("warm up", 1)
+    return retriever
+
+
+def rebuilder(settings: Settings) -> Rebuild:
+    """The default Rebuild: bot.index.builder.build_index on the settings' corpus and index, then open it."""
+
+    def rebuild(full: bool) -> tuple[str, Retriever]:
+        from bot.index.builder import build_index
+
+        report = build_index(settings.indexing, full)
+        return report.summary(), open_retriever(settings)
+
+    return rebuild
+
+
+@dataclass
+class Services:
+    gate: Gate
+    answers: AnswerCache
+    feedback: FeedbackLog
+    rebuild: Rebuild
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Services:
+        return cls(
+            gate=Gate(settings),
+            answers=AnswerCache(),
+            feedback=FeedbackLog(settings.feedback_path),
+            rebuild=rebuilder(settings),
+        )
