@@ -6,9 +6,10 @@ import argparse
 import sys
 
 from bot.cli.environment import Environment, ExitStatus
-from bot.cli.render import answer_json, dumps, show_answer
+from bot.cli.render import answer_json, answer_text, dumps
 from bot.config import Settings
 from bot.errors import BadQuestion, IndexMissing
+from bot.records import Answer
 from bot.retrieval.question import clean_question
 from bot.retrieval.retriever import Retriever
 
@@ -83,3 +84,13 @@ def read_question(environment: Environment) -> str:
     if not line:
         raise EOFError
     return line
+
+
+def show_answer(answer: Answer, environment: Environment) -> None:
+    """Print `answer` readably: with rich on a terminal, else as `answer_text`."""
+    if environment.stdout_isatty:
+        from bot.cli.terminal import print_answer
+
+        print_answer(answer, environment)
+    else:
+        environment.out(answer_text(answer), flush=True)

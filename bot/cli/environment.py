@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import TextIO
 
+from bot.cli.progress import isatty, progress_bar
 from bot.errors import CitebotError, Remedy
 
 
@@ -72,17 +73,7 @@ class Environment:
 
     def progress(self, total: int, description: str) -> Callable[[int], None]:
         """Progress on long work, on standard error (see bot.cli.progress); the core's `progress` callback."""
-        from bot.cli.progress import progress_bar
-
         return progress_bar(total, description, self.stderr)
-
-
-def isatty(stream: TextIO) -> bool:
-    """Whether `stream` is a terminal (False for a closed or fake one)."""
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):  # a closed or fake stream
-        return False
 
 
 class LineHandler(logging.Handler):

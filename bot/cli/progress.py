@@ -8,10 +8,16 @@ import time
 from collections.abc import Callable
 from typing import TextIO
 
-from bot.cli.environment import isatty
-
 LOG_MIN_TOTAL = 1000  # below this many texts the work takes seconds: no log lines
 LOG_EVERY_SECONDS = 15.0  # and a line at least this often, so that long work shows progress from the start
+
+
+def isatty(stream: TextIO) -> bool:
+    """Whether `stream` is a terminal (False for a closed or fake one)."""
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # a closed or fake stream
+        return False
 
 
 def progress_bar(total: int, description: str, stream: TextIO | None = None) -> Callable[[int], None]:

@@ -13,7 +13,6 @@ import textwrap
 from dataclasses import asdict
 from typing import Any
 
-from bot.cli.environment import Environment
 from bot.records import Answer, Hit, IndexInfo
 
 
@@ -48,16 +47,6 @@ def index_json(info: IndexInfo) -> dict[str, Any]:
 
 def dumps(value: dict[str, Any]) -> str:
     return json.dumps(value, ensure_ascii=False)
-
-
-def show_answer(answer: Answer, environment: Environment) -> None:
-    """Print `answer` readably: with rich on a terminal, else as `answer_text`."""
-    if environment.stdout_isatty:
-        from bot.cli.terminal import print_answer
-
-        print_answer(answer, environment)
-    else:
-        environment.out(answer_text(answer), flush=True)
 
 
 def answer_width() -> int:

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 
+from bot.cli.ask import show_answer
 from bot.cli.environment import Environment, ExitStatus
 from bot.cli.main import main
-from bot.cli.render import answer_text, show_answer
+from bot.cli.render import answer_text
 from bot.cli.terminal import passage, print_answer
 from bot.config import Settings
 from bot.markup import Span
