@@ -19,6 +19,7 @@ from typing import Any
 from bot.encoders.base import DEFAULT_MODEL
 from bot.errors import ConfigError
 from bot.index.config import IndexConfig
+from bot.index.database import SCHEMA_NAME, DatabaseConfig
 from bot.retrieval.config import RetrievalConfig
 from bot.retrieval.mode import Mode
 
@@ -73,6 +74,11 @@ ENV_VARS = {
     "discord_answer_dms": "CITEBOT_DISCORD_ANSWER_DMS",
     "discord_cooldown_seconds": "CITEBOT_DISCORD_COOLDOWN",
     "feedback_path": "CITEBOT_FEEDBACK_PATH",
+    "database_url": "CITEBOT_DATABASE_URL",
+    "database_schema": "CITEBOT_DATABASE_SCHEMA",
+    "log_user_ids": "CITEBOT_LOG_USER_IDS",
+    "discord_shard_count": "CITEBOT_DISCORD_SHARD_COUNT",
+    "discord_shard_ids": "CITEBOT_DISCORD_SHARD_IDS",
 }
 
 
@@ -100,6 +106,11 @@ class Settings:
     discord_answer_dms: bool = True
     discord_cooldown_seconds: float = 5.0
     feedback_path: Path = Path("feedback.jsonl")
+    database_url: Secret | None = field(default=None, repr=False)  # postgresql://...: the index etc. in Postgres
+    database_schema: str = "citebot"
+    log_user_ids: bool = False  # the question log records who asked (database only)
+    discord_shard_count: int | None = None  # shards in all processes together (None: one process, Discord's count)
+    discord_shard_ids: frozenset[int] = frozenset()  # the shards this process runs (empty: all)
 
     def __post_init__(self) -> None:
         if self.encoder not in ENCODERS:
@@ -108,6 +119,25 @@ class Settings:
             raise ConfigError(
                 "CITEBOT_TOP_K and CITEBOT_MAX_HITS_PER_DOC must be at least 1, CITEBOT_PASSAGE_TOKENS at least 8."
             )
+        if self.database_url and not self.database_url.reveal().startswith(("postgresql://", "postgres://")):
+            raise ConfigError("CITEBOT_DATABASE_URL must be a postgresql:// URL.")
+        if not SCHEMA_NAME.fullmatch(self.database_schema):
+            raise ConfigError(
+                f"CITEBOT_DATABASE_SCHEMA={self.database_schema!r} is not a usable schema name "
+                "(lower-case letters, digits and _, at most 40 characters)."
+            )
+        count, ids = self.discord_shard_count, self.discord_shard_ids
+        if count is not None and (count < 1 or any(not 0 <= i < count for i in ids)):
+            raise ConfigError("Each shard id must be between 0 and the shard count minus one.")
+        if ids and count is None:
+            raise ConfigError("Shard ids need a shard count (--shard-count, CITEBOT_DISCORD_SHARD_COUNT).")
+
+    @property
+    def database(self) -> DatabaseConfig | None:
+        """The database everything lives in, or None (files: the default)."""
+        if not self.database_url:
+            return None
+        return DatabaseConfig(self.database_url.reveal(), self.database_schema)
 
     @classmethod
     def from_env(cls, environ: typing.Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")) -> Settings:
@@ -133,6 +163,7 @@ class Settings:
             passage_tokens=self.passage_tokens,
             overlap_sentences=self.overlap_sentences,
             quantize=self.quantize,
+            database=self.database,
         )
 
     @property
@@ -148,6 +179,7 @@ class Settings:
             max_hits_per_doc=self.max_hits_per_doc,
             hybrid_weight=self.hybrid_weight,
             encoder=self.encoder,
+            database=self.database,
         )
 
 

@@ -82,3 +82,7 @@ class ConfigError(CitebotError):
 
 class QuestionSetError(CitebotError):
     """A question set for calibration is missing or malformed."""
+
+
+class DatabaseError(CitebotError):
+    """The database cannot be reached, lacks pgvector, or its schema is from a newer citebot."""

@@ -99,6 +99,10 @@ def build_index(
     Only new or changed documents are embedded unless `full`; the new build is published
     atomically, so an interrupted build leaves the previous index as it was.
     """
+    if config.database is not None:  # the index lives in Postgres (bot/index/postgres/)
+        from bot.index.postgres.build import build_into_database
+
+        return build_into_database(config, full, progress)
     started = time.perf_counter()
     skipped: list[str] = []
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.index.database import DatabaseConfig
+
 
 @dataclass(frozen=True)
 class IndexConfig:
@@ -16,3 +18,4 @@ class IndexConfig:
     passage_tokens: int = 128  # target passage size in word pieces
     overlap_sentences: int = 1
     quantize: bool = True  # embed with the int8 ONNX export (README "Performance")
+    database: DatabaseConfig | None = None  # set: the index lives in Postgres, not in index_dir

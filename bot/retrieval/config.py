@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.index.database import DatabaseConfig
 from bot.retrieval.mode import Mode
 
 
@@ -21,3 +22,4 @@ class RetrievalConfig:
     max_hits_per_doc: int = 3
     hybrid_weight: float = 0.25  # weight of normalized BM25 beside the similarity; tuned on SciFact train
     encoder: str = "auto"  # auto | onnx | sentence-transformers (query-time encoder)
+    database: DatabaseConfig | None = None  # set: the index lives in Postgres, not in index_dir

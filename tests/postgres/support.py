@@ -1,0 +1,20 @@
+"""Helpers for the Postgres tests: settings in a test schema, and the query encoder seeded into it."""
+
+from __future__ import annotations
+
+from bot.config import Settings
+from bot.index.postgres import encoders
+from bot.index.postgres.connect import database
+from bot.index.store import ENCODER, current_build
+
+
+def in_database(settings: Settings, url: str, schema: str) -> Settings:
+    """`settings` with the index (and feedback, questions, cooldowns) in `schema` of the test database."""
+    return settings.with_values({"database_url": url, "database_schema": schema})
+
+
+def seed_encoder(settings: Settings, file_settings: Settings) -> None:
+    """Store the ONNX export of a file index in the database, so a build need not export it again (40 s)."""
+    assert settings.database is not None
+    export = current_build(file_settings.index_dir) / ENCODER
+    encoders.store(database(settings.database), export, settings.model, settings.quantize)
