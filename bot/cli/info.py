@@ -7,12 +7,12 @@ import argparse
 from bot.config import Settings
 from bot.corpus.freshness import corpus_changes
 from bot.corpus.splitting import CUT_RULES
-from bot.index.store import OUTDATED_CUT, current_build, outdated_cut, read_manifest
+from bot.index.open import current_manifest
+from bot.index.store import OUTDATED_CUT, outdated_cut
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    build = current_build(settings.index_dir)
-    manifest = read_manifest(build)
+    build, manifest = current_manifest(settings.retrieval)
     changes = corpus_changes(manifest, settings.corpus_dir)
     state = f"stale: {changes.describe()}; run `citebot index`" if changes.stale else "current"
     if outdated_cut(manifest, CUT_RULES):

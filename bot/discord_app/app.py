@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.discord_app.answers import AnswerCache
 from bot.discord_app.buttons import FeedbackButton, MoreButton
 from bot.discord_app.feedback import FeedbackLog
+from bot.discord_app.follow import IndexFollower
 from bot.discord_app.gate import Gate
 from bot.discord_app.respond import NO_PINGS
 from bot.discord_app.tree import CiteTree
@@ -76,6 +77,7 @@ class CiteBot(commands.Bot):
         # As many retrievals at once as there are cores: more only fight over them (and the GIL).
         self.retrievals = asyncio.Semaphore(os.cpu_count() or 2)
         self.defer_after = DEFER_AFTER
+        self.follower = IndexFollower(self)  # with a database: serve each newly published generation
 
     async def setup_hook(self) -> None:
         for name in EXTENSIONS:
@@ -92,6 +94,7 @@ class CiteBot(commands.Bot):
 
     async def ask(self, question: str, k: int) -> Answer:
         """Answer from the index current now, in a thread (a rebuild may swap it meanwhile)."""
+        await self.follower.follow()
         async with self.retrievals:
             retriever = self.retriever
             return await asyncio.to_thread(retriever.ask, question, k)

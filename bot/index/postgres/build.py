@@ -97,6 +97,18 @@ def build_into_database(
             previous = None
         known = {entry.info.id: entry for entry in previous.manifest.documents} if previous else {}
         fresh = [doc for doc in documents if doc.id not in known or known[doc.id].content_hash != doc.content_hash]
+        if previous is not None and _unchanged(previous.manifest, corpus_dir, documents, fresh):
+            # Nothing to do: a second /reindex that waited for the first one ends here, without a new generation.
+            return BuildReport(
+                added=0,
+                changed=0,
+                removed=0,
+                unchanged=len(documents),
+                passages=previous.manifest.passages,
+                seconds=time.perf_counter() - started,
+                skipped=tuple(skipped),
+                ann=previous.manifest.ann,
+            )
         new_passages: dict[str, list[Passage]] = {}
         new_vectors: dict[str, Vectors] = {}
         if fresh or previous is None:
@@ -168,6 +180,21 @@ def _previous(db: Database, config: IndexConfig) -> PostgresIndex | None:
         log.info(f"{OUTDATED_CUT}; re-embedding every document.")
         return None
     return previous
+
+
+def _unchanged(manifest: Manifest, corpus_dir: Path, documents: list[Document], fresh: list[Document]) -> bool:
+    """Whether the current generation already is what a build would publish (same files, same fingerprints)."""
+    if fresh or str(corpus_dir) != manifest.corpus_dir or len(documents) != len(manifest.documents):
+        return False
+    for doc, entry in zip(documents, manifest.documents, strict=True):
+        stat = (corpus_dir / doc.id).stat()
+        if (doc.id, stat.st_size, stat.st_mtime_ns) != (
+            entry.info.id,
+            entry.size,
+            entry.mtime_ns,
+        ) or doc.info != entry.info:
+            return False
+    return manifest.skipped == _skipped_fingerprints(corpus_dir, documents)
 
 
 def _encoder_key(db: Database, config: IndexConfig) -> str | None:
