@@ -74,10 +74,11 @@ def test_refresh_embeds_only_what_changed_and_serves_without_restart(pg: Setting
     build_index(pg.indexing)
     before = Retriever.open(pg.retrieval)
     first = version_of(before.index)
+    assert first is not None
     shutil.copy(EXTRA, pg.corpus_dir)
     report = build_index(pg.indexing)
     assert (report.added, report.unchanged) == (1, 1)
-    assert published_version(pg.retrieval) == first + 1  # type: ignore[operator]
+    assert published_version(pg.retrieval) == first + 1
     # The process that opened the first generation still answers from it, whole.
     assert before.ask(QUESTION).hits[0].passage.doc_id == ARTICLE.name
     after = Retriever.open(pg.retrieval)
