@@ -14,7 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.config import Settings
 from tests.discord.conftest import anyio_backend_fixture, fake_fixture  # noqa: F401  (fixtures for test_shards)
+from tests.postgres.support import in_database, seed_encoder
+from tests.support import ARTICLE, make_settings
 
 
 @pytest.fixture(scope="session")
@@ -45,3 +48,13 @@ def postgres_url() -> Iterator[str]:
 def schema() -> str:
     """A schema name no other test uses."""
     return f"t_{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+def pg(tmp_path: Path, article_settings: Settings, postgres_url: str, schema: str) -> Settings:
+    """The article corpus (a private copy) and an empty schema, with the encoder already stored."""
+    (tmp_path / "corpus").mkdir()
+    shutil.copy(ARTICLE, tmp_path / "corpus")
+    settings = in_database(make_settings(tmp_path), postgres_url, schema)
+    seed_encoder(settings, article_settings)
+    return settings

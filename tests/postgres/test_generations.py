@@ -20,22 +20,12 @@ from bot.index.open import published_version, version_of
 from bot.index.postgres import generations
 from bot.index.postgres.connect import database
 from bot.retrieval.retriever import Retriever
-from tests.postgres.support import in_database, seed_encoder
+from tests.postgres.support import in_database
 from tests.support import ARTICLE, DATA, REPO, cli, make_settings
 
 pytestmark = pytest.mark.postgres
 QUESTION = "Who did Hegseth meet in Tokyo?"
 EXTRA = DATA / "heldout" / "corpus" / "23245050.txt"
-
-
-@pytest.fixture
-def pg(tmp_path: Path, article_settings: Settings, postgres_url: str, schema: str) -> Settings:
-    """The article corpus (a private copy) and an empty schema, with the encoder already stored."""
-    (tmp_path / "corpus").mkdir()
-    shutil.copy(ARTICLE, tmp_path / "corpus")
-    settings = in_database(make_settings(tmp_path), postgres_url, schema)
-    seed_encoder(settings, article_settings)
-    return settings
 
 
 def generation_ids(settings: Settings) -> list[int]:

@@ -23,8 +23,7 @@ from bot.retrieval.retriever import Retriever
 from tests.discord.fake_discord import FakeDiscord
 from tests.discord.fake_discord.world import shard_of
 from tests.discord.support import QUESTION, discord_settings, running
-from tests.postgres.support import in_database, seed_encoder
-from tests.support import ARTICLE, DATA, make_settings
+from tests.support import DATA
 
 pytestmark = [pytest.mark.postgres, pytest.mark.anyio]
 CYCLISTS = DATA / "heldout" / "corpus" / "23245050.txt"
@@ -33,13 +32,10 @@ CYCLISTS_TITLE = "Dietary status of trained female cyclists"
 
 
 @pytest.fixture
-def shared(tmp_path: Path, article_settings: Settings, postgres_url: str, schema: str) -> Settings:
-    (tmp_path / "corpus").mkdir()
-    shutil.copy(ARTICLE, tmp_path / "corpus")
-    settings = in_database(make_settings(tmp_path), postgres_url, schema)
-    seed_encoder(settings, article_settings)
-    build_index(settings.indexing)
-    return settings
+def shared(pg: Settings) -> Settings:
+    """The article, built into the test's schema."""
+    build_index(pg.indexing)
+    return pg
 
 
 @pytest.fixture
