@@ -110,30 +110,23 @@ def compare_backends(url: str, dataset: Path, questions: int, work: Path) -> Non
     print(f"  size: database {megabytes:.0f} MB (the whole database), files {index_files / 1e6:.0f} MB")
 
 
-def synthetic(url: str, sizes: list[int], dimension: int = 384, queries: int = 200) -> None:
+def synthetic(url: str, sizes: list[int], queries: int = 200) -> None:
     """Exact scan vs HNSW on clustered unit vectors: latency, recall@10 against exact search, build time."""
     import psycopg
+    from ann_scale import D, clustered_sampler, draw
     from pgvector.psycopg import register_vector
 
     from bot.index.postgres.build import HNSW_EF_CONSTRUCTION, HNSW_M
     from bot.index.postgres.connect import EF_SEARCH
 
-    rng = np.random.default_rng(0)
+    sampler = clustered_sampler()  # the mixture bench/ann_scale.py measured FAISS on
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
         register_vector(conn)
         for n in sizes:
-            centres = rng.standard_normal((max(8, n // 500), dimension)).astype(np.float32)
-            vectors = centres[rng.integers(0, len(centres), n)] + 0.6 * rng.standard_normal((n, dimension)).astype(
-                np.float32
-            )
-            vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-            probes = vectors[rng.choice(n, queries, replace=False)] + 0.3 * rng.standard_normal(
-                (queries, dimension)
-            ).astype(np.float32)
-            probes /= np.linalg.norm(probes, axis=1, keepdims=True)
+            vectors, probes = draw(sampler, n, seed=1), draw(sampler, queries, seed=2)  # held-out questions
             conn.execute("DROP TABLE IF EXISTS synth")
-            conn.execute(f"CREATE TABLE synth (row integer PRIMARY KEY, embedding vector({dimension}))")
+            conn.execute(f"CREATE TABLE synth (row integer PRIMARY KEY, embedding vector({D}))")
             started = time.perf_counter()
             with conn.cursor() as cur, cur.copy("COPY synth (row, embedding) FROM STDIN (FORMAT BINARY)") as copy:
                 copy.set_types(["int4", "vector"])
@@ -160,19 +153,22 @@ def synthetic(url: str, sizes: list[int], dimension: int = 384, queries: int = 2
                 f"WITH (m = {HNSW_M}, ef_construction = {HNSW_EF_CONSTRUCTION})"
             )
             built = time.perf_counter() - started
-            conn.execute(f"SET hnsw.ef_search = {EF_SEARCH}")
-            found = [search(p) for p in probes]
-            hnsw = latencies(search, probes)
-            recall = np.mean([len(set(f) & set(t.tolist())) / 10 for f, t in zip(found, truth, strict=True)])
             size = conn.execute("SELECT pg_total_relation_size('synth')").fetchone()
             e50, e99 = percentiles(exact)
-            h50, h99 = percentiles(hnsw)
-            print(f"\n{n:,} synthetic passages ({dimension}-d): load {load:.1f} s")
+            print(f"\n{n:,} synthetic passages ({D}-d, clustered): load {load:.1f} s")
             print(f"  exact scan: p50 {e50:.1f} ms p99 {e99:.1f} ms")
-            print(
-                f"  HNSW m={HNSW_M} ef_construction={HNSW_EF_CONSTRUCTION} ef_search={EF_SEARCH}: built {built:.1f} s, "
-                f"p50 {h50:.2f} ms p99 {h99:.2f} ms ({1000 * len(hnsw) / sum(hnsw):.0f} q/s), recall@10 {recall:.4f}"
-            )
+            print(f"  HNSW m={HNSW_M} ef_construction={HNSW_EF_CONSTRUCTION}: built {built:.1f} s")
+            for ef in sorted({40, EF_SEARCH, 200, 400}):
+                conn.execute(f"SET hnsw.ef_search = {ef}")
+                found = [search(p) for p in probes]
+                hnsw = latencies(search, probes)
+                recall = np.mean([len(set(f) & set(t.tolist())) / 10 for f, t in zip(found, truth, strict=True)])
+                h50, h99 = percentiles(hnsw)
+                mark = " (citebot's setting)" if ef == EF_SEARCH else ""
+                print(
+                    f"    ef_search={ef}: p50 {h50:.2f} ms p99 {h99:.2f} ms ({1000 * len(hnsw) / sum(hnsw):.0f} q/s), "
+                    f"recall@10 {recall:.4f}{mark}"
+                )
             print(f"  table and index: {size[0] / 1e6 if size else 0:.0f} MB")
         conn.execute("DROP TABLE IF EXISTS synth")
 
@@ -183,10 +179,12 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=SAMPLE, help="a BEIR folder (default: the 300-abstract sample)")
     parser.add_argument("--questions", type=int, default=150)
     parser.add_argument("--synthetic", default="20000,100000", help="sizes of the synthetic runs, comma-separated")
+    parser.add_argument("--skip-corpus", action="store_true", help="only the synthetic runs")
     args = parser.parse_args()
     server = embedded_postgres() if args.database_url is None else contextmanager(lambda: iter([args.database_url]))()
     with tempfile.TemporaryDirectory(prefix="citebot-bench-") as scratch, server as url:
-        compare_backends(url, args.corpus, args.questions, Path(scratch))
+        if not args.skip_corpus:
+            compare_backends(url, args.corpus, args.questions, Path(scratch))
         synthetic(url, [int(n) for n in args.synthetic.split(",") if n])
 
 
