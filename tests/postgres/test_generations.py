@@ -20,7 +20,7 @@ from bot.index.open import published_version, version_of
 from bot.index.postgres import generations
 from bot.index.postgres.connect import database
 from bot.retrieval.retriever import Retriever
-from tests.postgres.support import in_database
+from tests.postgres.support import in_database, seed_encoder
 from tests.support import ARTICLE, DATA, REPO, cli, make_settings
 
 pytestmark = pytest.mark.postgres
@@ -145,3 +145,20 @@ def test_without_the_setting_no_postgres_module_is_imported() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_above_the_threshold_search_goes_through_hnsw(
+    pg: Settings, article_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.index.postgres.build as pg_build
+
+    build_index(pg.indexing)
+    exact = Retriever.open(pg.retrieval).ask(QUESTION, 5)
+    monkeypatch.setattr(pg_build, "HNSW_MIN", 0)
+    other = pg.with_values({"database_schema": f"{pg.database_schema}_h"})
+    seed_encoder(other, article_settings)
+    report = build_index(other.indexing)
+    assert report.ann.startswith("HNSW m=16")
+    hnsw = Retriever.open(other.retrieval)
+    assert hnsw.index.dense_search(hnsw.encoder.encode([QUESTION])[0], 500).tolist() != []  # ef_search widened
+    assert hnsw.ask(QUESTION, 5).hits == exact.hits  # six passages: HNSW finds them all

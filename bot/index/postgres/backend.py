@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict
@@ -21,12 +22,13 @@ import numpy as np
 
 from bot.errors import IndexCorrupt, Remedy
 from bot.index.lexical import Analyzer, Bm25Params
-from bot.index.postgres.connect import Database
+from bot.index.postgres.connect import EF_SEARCH, Database
 from bot.index.postgres.encoders import materialise
 from bot.index.postgres.generations import data_schema, leases, q, require_current
 from bot.index.store import DocumentEntry, Manifest
 from bot.records import DocumentInfo, Passage
 
+_EF_SET: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()  # connection -> its hnsw.ef_search
 CACHE_ROWS = 50_000  # passages (and their sentences) kept in memory per generation
 BLOCK = 64  # passages fetched together when one is read that no search brought in
 HNSW = "HNSW"  # how `Manifest.ann` names a generation searched through an HNSW index
@@ -62,6 +64,8 @@ class PostgresIndex:
 
     def dense_search(self, query: np.ndarray, depth: int) -> np.ndarray:
         order = "embedding <#> %s, row" if self.exact else "embedding <#> %s"  # a second key would bypass HNSW
+        if not self.exact:
+            self._widen_search(depth)
         with self.db.cursor(binary=True) as cur:
             rows = cur.execute(
                 f"SELECT row FROM {self.schema}.passages ORDER BY {order} LIMIT %s", (query, depth)
@@ -104,6 +108,14 @@ class PostgresIndex:
         spans, vectors = self._sentence_rows([row])[row]
         best = int(np.argmax(vectors @ query))
         return int(spans[best][0]), int(spans[best][1])
+
+    def _widen_search(self, depth: int) -> None:
+        """HNSW returns at most hnsw.ef_search rows: make it at least `depth` on this thread's connection."""
+        conn = self.db.conn()
+        wanted = max(EF_SEARCH, depth)
+        if _EF_SET.get(conn, EF_SEARCH) != wanted:
+            conn.execute(f"SET hnsw.ef_search = {int(wanted)}")
+            _EF_SET[conn] = wanted
 
     # reading rows
 

@@ -24,8 +24,10 @@ INSTALL_HINT = (
     "run `pip install 'citebot[postgres]'` (psycopg and pgvector)"
 )
 CONNECT_TIMEOUT = 10  # seconds
-# HNSW candidates examined per query (pgvector's hnsw.ef_search); measured in bench/postgres_backend.py.
-EF_SEARCH = 100
+# HNSW candidates examined per query (pgvector's hnsw.ef_search), at least the rows asked for. Measured by
+# bench/postgres_backend.py at 100,000 clustered passages: recall@10 0.941 at 100 (p50 5.9 ms), 0.979 at
+# 200 (8.5 ms), 0.984 at 400 (11 ms).
+EF_SEARCH = 200
 
 
 def import_psycopg() -> Any:
