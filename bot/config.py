@@ -19,6 +19,7 @@ from typing import Any
 from bot.encoders.base import DEFAULT_MODEL
 from bot.errors import ConfigError
 from bot.index.config import IndexConfig
+from bot.index.database import SCHEMA_NAME, DatabaseConfig
 from bot.retrieval.config import RetrievalConfig
 from bot.retrieval.mode import Mode
 
@@ -76,6 +77,11 @@ ENV_VARS = {
     "build_wait_seconds": "CITEBOT_BUILD_WAIT",
     "max_document_mb": "CITEBOT_MAX_DOCUMENT_MB",
     "follow_links": "CITEBOT_FOLLOW_LINKS",
+    "database_url": "CITEBOT_DATABASE_URL",
+    "database_schema": "CITEBOT_DATABASE_SCHEMA",
+    "log_user_ids": "CITEBOT_LOG_USER_IDS",
+    "discord_shard_count": "CITEBOT_DISCORD_SHARD_COUNT",
+    "discord_shard_ids": "CITEBOT_DISCORD_SHARD_IDS",
 }
 # What a value must be, in words, by the field's type (never a Python type name)
 _KINDS: dict[object, str] = {
@@ -128,6 +134,11 @@ class Settings:
     build_wait_seconds: float = 600.0  # how long a build waits for another build of the same index
     max_document_mb: float = 10.0  # larger documents are skipped with a warning (0: no limit)
     follow_links: bool = False  # index links to files outside the corpus folder
+    database_url: Secret | None = field(default=None, repr=False)  # postgresql://...: the index etc. in Postgres
+    database_schema: str = "citebot"
+    log_user_ids: bool = False  # the question log records who asked (database only)
+    discord_shard_count: int | None = None  # shards in all processes together (None: one process, Discord's count)
+    discord_shard_ids: frozenset[int] = frozenset()  # the shards this process runs (empty: all)
 
     def __post_init__(self) -> None:
         if self.encoder not in ENCODERS:
@@ -136,6 +147,25 @@ class Settings:
             value = getattr(self, name)
             if not math.isfinite(value) or (low is not None and value < low) or (high is not None and value > high):
                 raise ConfigError(f"Setting {ENV_VARS[name]}={value!r} is out of range: {_describe(low, high)}.")
+        if self.database_url and not self.database_url.reveal().startswith(("postgresql://", "postgres://")):
+            raise ConfigError("CITEBOT_DATABASE_URL must be a postgresql:// URL.")
+        if not SCHEMA_NAME.fullmatch(self.database_schema):
+            raise ConfigError(
+                f"CITEBOT_DATABASE_SCHEMA={self.database_schema!r} is not a usable schema name "
+                "(lower-case letters, digits and _, at most 40 characters)."
+            )
+        count, ids = self.discord_shard_count, self.discord_shard_ids
+        if count is not None and (count < 1 or any(not 0 <= i < count for i in ids)):
+            raise ConfigError("Each shard id must be between 0 and the shard count minus one.")
+        if ids and count is None:
+            raise ConfigError("Shard ids need a shard count (--shard-count, CITEBOT_DISCORD_SHARD_COUNT).")
+
+    @property
+    def database(self) -> DatabaseConfig | None:
+        """The database everything lives in, or None (files: the default)."""
+        if not self.database_url:
+            return None
+        return DatabaseConfig(self.database_url.reveal(), self.database_schema)
 
     @classmethod
     def from_env(cls, environ: typing.Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")) -> Settings:
@@ -164,6 +194,7 @@ class Settings:
             build_wait_seconds=self.build_wait_seconds,
             max_document_mb=self.max_document_mb,
             follow_links=self.follow_links,
+            database=self.database,
         )
 
     @property
@@ -180,6 +211,7 @@ class Settings:
             hybrid_weight=self.hybrid_weight,
             encoder=self.encoder,
             follow_links=self.follow_links,
+            database=self.database,
         )
 
 

@@ -94,3 +94,7 @@ class IndexFolderError(CitebotError):
 
 class NetworkError(CitebotError):
     """A server citebot needs (Discord) cannot be reached."""
+
+
+class DatabaseError(CitebotError):
+    """The database cannot be reached, lacks pgvector, or its schema is from a newer citebot."""

@@ -8,22 +8,21 @@ from bot.cli.environment import Environment, ExitStatus
 from bot.config import Settings
 from bot.corpus.freshness import corpus_changes
 from bot.corpus.splitting import CUT_RULES
-from bot.index.loaded import load_build
-from bot.index.store import OUTDATED_CUT, check_model, current_build, outdated_cut, read_manifest
+from bot.index.open import inspect_current
+from bot.index.store import OUTDATED_CUT, check_model, outdated_cut
 from bot.printable import printable
 
 
 def run(args: argparse.Namespace, settings: Settings, environment: Environment) -> int:
-    build = current_build(settings.index_dir)
-    manifest = read_manifest(build, verify="full")  # every file against its checksum
-    load_build(build, manifest)  # and every file parses and agrees with the others, as `ask` needs
+    config = settings.retrieval
+    where, manifest = inspect_current(config.index_dir, config.database)  # every file checked, as `ask` needs
     check_model(manifest, settings.model)
     changes = corpus_changes(manifest.fingerprints(), manifest.skipped, settings.corpus_dir, settings.follow_links)
     state = f"stale: {changes.describe()}; run `citebot index`" if changes.stale else "current"
     if outdated_cut(manifest, CUT_RULES):
         state += f" ({OUTDATED_CUT}; run `citebot index`)"
     environment.out("status     OK (every file matches its checksum)")
-    environment.out(f"index      {build}")
+    environment.out(f"index      {where}")
     environment.out(f"built      {manifest.built_at}")
     environment.out(f"model      {manifest.model} ({manifest.dimension} dimensions)")
     environment.out(

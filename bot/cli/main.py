@@ -63,10 +63,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="show what the index holds and whether it is current",
         description="Show what the index holds: documents, passages, model, build time, freshness.",
     )
-    sub.add_parser(
+    discord = sub.add_parser(
         "discord",
         help="run the Discord bot (needs DISCORD_TOKEN)",
-        description="Run the Discord bot. The token comes from DISCORD_TOKEN (environment or .env).",
+        description="Run the Discord bot. The token comes from DISCORD_TOKEN (environment or .env). "
+        "To spread the bot over processes, give each the same --shard-count and its own --shard-ids, "
+        "and the same CITEBOT_DATABASE_URL.",
+    )
+    discord.add_argument(
+        "--shard-count",
+        type=positive_int,
+        metavar="N",
+        help="shards in all processes together (CITEBOT_DISCORD_SHARD_COUNT; default: Discord's recommendation)",
+    )
+    discord.add_argument(
+        "--shard-ids",
+        metavar="IDS",
+        help="the shards this process runs, e.g. 0,1 (CITEBOT_DISCORD_SHARD_IDS; default: all)",
     )
 
     evaluate = sub.add_parser(
@@ -113,6 +126,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
         "model": args.model,
         "top_k": getattr(args, "k", None) if args.command == "ask" else None,
         "mode": getattr(args, "mode", None) if args.command in ("ask", "calibrate") else None,
+        "discord_shard_count": getattr(args, "shard_count", None),
+        "discord_shard_ids": getattr(args, "shard_ids", None),
     }
     return Settings.from_env().with_values(overrides)
 

@@ -9,6 +9,7 @@ import discord
 from bot.discord_app import render
 from bot.discord_app.answers import Asked
 from bot.discord_app.buttons import answer_view, more_from
+from bot.discord_app.shared import Where
 
 if TYPE_CHECKING:
     from bot.discord_app.app import CiteBot
@@ -20,10 +21,12 @@ def page_size(bot: CiteBot, k: int | None) -> int:
     return max(1, min(k or bot.settings.top_k, PAGE_MAX))
 
 
-async def answer_question(bot: CiteBot, question: str, k: int | None) -> tuple[render.Page, discord.ui.View | None]:
+async def answer_question(
+    bot: CiteBot, question: str, k: int | None, where: Where | None = None
+) -> tuple[render.Page, discord.ui.View | None]:
     """Retrieve (in a thread) and render the answer; remember it for its buttons."""
     size = page_size(bot, k)
-    answer = await bot.ask(question, size)
+    answer = await bot.ask(question, size, where)
     page, shown = render.first_page(answer, size)
     if not shown:
         return page, None

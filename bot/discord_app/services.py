@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from bot.config import Settings
 from bot.discord_app.answers import AnswerCache
-from bot.discord_app.feedback import FeedbackLog
 from bot.discord_app.gate import Gate
+from bot.discord_app.shared import Feedback, QuestionLog, shared_services
 from bot.retrieval.retriever import Retriever
 
 # Blocking (run it in a thread): rebuild the index (everything if the flag is true, else what changed)
@@ -45,14 +45,13 @@ def rebuilder(settings: Settings) -> Rebuild:
 class Services:
     gate: Gate
     answers: AnswerCache
-    feedback: FeedbackLog
+    feedback: Feedback
     rebuild: Rebuild
+    questions: QuestionLog | None = None  # the log of questions asked (with a database only)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Services:
-        return cls(
-            gate=Gate(settings),
-            answers=AnswerCache(),
-            feedback=FeedbackLog(settings.feedback_path),
-            rebuild=rebuilder(settings),
-        )
+        """Cooldowns, feedback and the question log in the database when one is set, else in memory and a file."""
+        gate, feedback, questions = shared_services(settings)
+        rebuild = rebuilder(settings)
+        return cls(gate=gate, answers=AnswerCache(), feedback=feedback, rebuild=rebuild, questions=questions)

@@ -84,6 +84,8 @@ def run_eval(
         root = workdir or Path(scratch)
         names = write_corpus(dataset, root / "corpus")
         run_settings = settings.with_values({"corpus_dir": root / "corpus", "index_dir": root / "index"})
+        if settings.database is not None:  # a schema of its own: never replace the index being served
+            run_settings = run_settings.with_values({"database_schema": f"{settings.database_schema[:34]}_eval"})
         report = build_index(run_settings.indexing, progress=progress)
         retriever = Retriever.open(run_settings.retrieval)
         results = []

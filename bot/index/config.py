@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.index.database import DatabaseConfig
+
 
 @dataclass(frozen=True)
 class IndexConfig:
@@ -19,3 +21,4 @@ class IndexConfig:
     build_wait_seconds: float = 600.0  # how long a build waits for another build of the same index
     max_document_mb: float = 10.0  # larger documents are skipped with a warning (0: no limit)
     follow_links: bool = False  # index links to files outside the corpus folder
+    database: DatabaseConfig | None = None  # set: the index lives in Postgres, not in index_dir

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.index.database import DatabaseConfig
 from bot.retrieval.mode import Mode
 
 
@@ -22,3 +23,4 @@ class RetrievalConfig:
     hybrid_weight: float = 0.25  # weight of normalized BM25 beside the similarity; tuned on SciFact train
     encoder: str = "auto"  # auto | onnx | sentence-transformers (query-time encoder)
     follow_links: bool = False  # links to files outside the corpus count as documents (freshness)
+    database: DatabaseConfig | None = None  # set: the index lives in Postgres, not in index_dir

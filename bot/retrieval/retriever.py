@@ -13,7 +13,7 @@ from bot.encoders.base import Encoder
 from bot.encoders.factory import load_encoder
 from bot.errors import IndexCorrupt, Remedy
 from bot.index.backend import IndexBackend
-from bot.index.files import FileIndex
+from bot.index.open import open_backend
 from bot.index.store import OUTDATED_CUT, check_model, outdated_cut
 from bot.records import Answer, Hit, IndexInfo, Passage
 from bot.retrieval.answer_kind import wanted_kind
@@ -58,7 +58,7 @@ class Retriever:
         """Load the current build under `config.index_dir` with a matching query encoder, holding a lease
         on it so that no later build deletes it. `verify="full"` checks every file's checksum
         (see bot.index.store.verify_files)."""
-        index = FileIndex.open(config.index_dir, verify)
+        index = open_backend(config.index_dir, config.database, verify)
         try:
             check_model(index.manifest, config.model)
             encoder = load_query_encoder(config, index)

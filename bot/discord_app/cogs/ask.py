@@ -11,6 +11,7 @@ from discord.ext import commands
 from bot.discord_app.gate import thread_parent
 from bot.discord_app.replies import PAGE_MAX, answer_question
 from bot.discord_app.respond import send, send_private, within_deadline
+from bot.discord_app.shared import Where
 
 if TYPE_CHECKING:
     from bot.discord_app.app import CiteBot
@@ -36,8 +37,9 @@ class Ask(commands.Cog):
         if refusal:
             await send_private(interaction, refusal)
             return
+        where = Where(interaction.guild_id, interaction.channel_id, interaction.user.id)
         page, view = await within_deadline(
-            interaction, answer_question(self.bot, question, k), ephemeral=False, after=self.bot.defer_after
+            interaction, answer_question(self.bot, question, k, where), ephemeral=False, after=self.bot.defer_after
         )
         await send(interaction, page, view, ephemeral=False)
 

@@ -12,6 +12,7 @@ from discord.ext import commands
 from bot.discord_app.gate import thread_parent
 from bot.discord_app.replies import answer_question
 from bot.discord_app.respond import NO_PINGS, explain
+from bot.discord_app.shared import Where
 
 if TYPE_CHECKING:
     from bot.discord_app.app import CiteBot
@@ -55,7 +56,8 @@ class Mentions(commands.Cog):
         typing = asyncio.ensure_future(channel.typing())
         typing.add_done_callback(lambda task: task.cancelled() or task.exception())
         try:
-            page, view = await answer_question(self.bot, question, None)
+            where = Where(message.guild.id if message.guild else None, channel.id, message.author.id)
+            page, view = await answer_question(self.bot, question, None, where)
         except Exception as exc:  # the edge: one sentence for the user, the rest in the log
             await self.reply(message, explain(exc, "a mention"))
             return

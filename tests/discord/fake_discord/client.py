@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from discord.ext import commands
 
-BotT = TypeVar("BotT", bound=commands.Bot)
+BotT = TypeVar("BotT", bound=commands.Bot | commands.AutoShardedBot)
 
 
 @asynccontextmanager

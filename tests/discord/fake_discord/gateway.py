@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from aiohttp import WSMsgType, web
 
 from tests.discord.fake_discord.recorder import Frame, Recorder
-from tests.discord.fake_discord.world import Json, World
+from tests.discord.fake_discord.world import Json, World, shard_of
 
 log = logging.getLogger("fake_discord.gateway")
 
@@ -32,7 +32,7 @@ DIRECT_MESSAGES = 1 << 12
 MESSAGE_CONTENT = 1 << 15
 PRIVILEGED = GUILD_MEMBERS | GUILD_PRESENCES | MESSAGE_CONTENT
 # close codes
-UNKNOWN_OPCODE, DECODE_ERROR, AUTHENTICATION_FAILED, DISALLOWED_INTENTS = 4001, 4002, 4004, 4014
+UNKNOWN_OPCODE, DECODE_ERROR, AUTHENTICATION_FAILED, INVALID_SHARD, DISALLOWED_INTENTS = 4001, 4002, 4004, 4010, 4014
 
 
 class Connection:
@@ -62,6 +62,7 @@ class Connection:
 class Session:
     id: str
     intents: int
+    shard: tuple[int, int] = (0, 1)  # (shard id, shard count) from IDENTIFY
     seq: int = 0
     history: list[Json] = field(default_factory=list)  # every dispatch, for RESUME
     connection: Connection | None = None
@@ -86,6 +87,7 @@ class Gateway:
         self.resume_url = ""  # set once the server knows its port
         self.sessions: dict[str, Session] = {}
         self.connections: list[Connection] = []
+        self.recommended_shards = 1  # what GET /gateway/bot says
 
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(max_msg_size=0)
@@ -137,14 +139,21 @@ class Gateway:
         if intents & PRIVILEGED & ~self.privileged_intents:
             await conn.ws.close(code=DISALLOWED_INTENTS, message=b"Disallowed intent(s).")
             return
-        session = Session(secrets.token_hex(16), intents)
+        shard = d.get("shard") or [0, 1]
+        shard_id, shard_count = int(shard[0]), int(shard[1])
+        if not 0 <= shard_id < shard_count:
+            await conn.ws.close(code=INVALID_SHARD, message=b"Invalid shard.")
+            return
+        session = Session(secrets.token_hex(16), intents, (shard_id, shard_count))
         self.sessions[session.id] = session
         session.connection = conn
         world = self.world
+        guilds = [g for g in world.guild_ids if shard_of(g, shard_count) == shard_id]
         ready = {
             "v": 10,
             "user": world.bot.user,
-            "guilds": [{"id": str(world.guild_id), "unavailable": True}],
+            "guilds": [{"id": str(g), "unavailable": True} for g in guilds],
+            "shard": [shard_id, shard_count],
             "session_id": session.id,
             "session_type": "normal",
             "resume_gateway_url": self.resume_url,
@@ -155,8 +164,9 @@ class Gateway:
             "auth": {},
         }
         await self._dispatch_to(session, "READY", ready)
-        guild = world.guild_create_json(all_members=bool(intents & GUILD_MEMBERS))
-        await self._dispatch_to(session, "GUILD_CREATE", guild)
+        for guild_id in guilds:
+            guild = world.guild_create_json(all_members=bool(intents & GUILD_MEMBERS), guild_id=guild_id)
+            await self._dispatch_to(session, "GUILD_CREATE", guild)
 
     async def _resume(self, conn: Connection, d: Json) -> None:
         session = self.sessions.get(d.get("session_id", ""))
@@ -198,7 +208,11 @@ class Gateway:
                     session.connection = None  # replayed on RESUME
 
     def _visible(self, session: Session, event: str, data: Json) -> Json | None:
-        """What this session may see of the event, by its intents."""
+        """What this session may see of the event: its shard's guilds (DMs go to shard 0), by its intents."""
+        shard_id, shard_count = session.shard
+        guild_id = data.get("guild_id") if isinstance(data, dict) else None
+        if (shard_of(int(guild_id), shard_count) if guild_id else 0) != shard_id:
+            return None
         if event != "MESSAGE_CREATE":
             return data
         needed = GUILD_MESSAGES if "guild_id" in data else DIRECT_MESSAGES

@@ -66,13 +66,14 @@ def _interaction(world: World, kind: int, data: Json, person: Person, channel_id
     if channel["type"] == DM:
         payload.update(user=person.user, context=1, authorizing_integration_owners={"1": person.user["id"]})
     else:
+        guild_id = world.guild_of(channel_id)
         payload.update(
-            guild_id=str(world.guild_id),
-            guild={"id": str(world.guild_id), "locale": "en-US", "features": []},
+            guild_id=str(guild_id),
+            guild={"id": str(guild_id), "locale": "en-US", "features": []},
             guild_locale="en-US",
             member=person.member_json(permissions=world.permissions(person)),
             context=0,
-            authorizing_integration_owners={"0": str(world.guild_id)},
+            authorizing_integration_owners={"0": str(guild_id)},
         )
     interaction = Interaction(interaction_id, token, kind, channel_id, time.monotonic(), payload)
     world.interactions[interaction_id] = interaction

@@ -84,4 +84,5 @@ def gateway_event(world: World, message: Json) -> Json:
         return message
     author = world.person(int(message["author"]["id"]))
     assert author is not None
-    return {**message, "guild_id": str(world.guild_id), "member": author.member_json(with_user=False)}
+    guild_id = world.guild_of(int(message["channel_id"]))
+    return {**message, "guild_id": str(guild_id), "member": author.member_json(with_user=False)}

@@ -55,7 +55,7 @@ class RestApi:
 
     async def gateway_info(self, request: web.Request) -> web.Response:
         limit = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
-        return reply({"url": self.gateway_url, "shards": 1, "session_start_limit": limit})
+        return reply({"url": self.gateway_url, "shards": self.gateway.recommended_shards, "session_start_limit": limit})
 
     async def application(self, request: web.Request) -> web.Response:
         return reply(self.world.application_json())
@@ -64,7 +64,7 @@ class RestApi:
         if request.match_info["app"] != str(self.world.application_id):
             return error(403, 50001, "Missing Access")
         guild = request.match_info.get("guild")
-        if guild is not None and guild != str(self.world.guild_id):
+        if guild is not None and int(guild) not in self.world.guild_ids:
             return error(403, 50001, "Missing Access")
         return None if guild is None else int(guild)
 

@@ -1,4 +1,5 @@
-"""What exists on the fake Discord: one application, one guild, its people, channels and messages.
+"""What exists on the fake Discord: one application, one guild (more on request), its people, channels
+and messages.
 
 Everything is kept as the JSON Discord itself would send (ids as strings), so that
 payloads handed to the client are exactly what the real API documents.
@@ -43,6 +44,11 @@ class Snowflakes:
         now = (int(time.time() * 1000) - DISCORD_EPOCH_MS) << 22
         self._last = max(now, self._last + 1)
         return self._last
+
+
+def shard_of(guild_id: int, shard_count: int) -> int:
+    """The shard that receives a guild's events (https://discord.com/developers/docs/events/gateway#sharding)."""
+    return (guild_id >> 22) % shard_count
 
 
 def now_iso() -> str:
@@ -141,11 +147,30 @@ class World:
         self.general_id = new()
         self.other_id = new()
         self.dm_id = new()  # the DM channel between the bot and `member`
+        self.extra_guilds: dict[int, int] = {}  # guilds added by add_guild: id -> its one text channel
 
+    def add_guild(self, shard_id: int = 0, shard_count: int = 1) -> tuple[int, int]:
+        """Another guild with the same people and one text channel, on shard `shard_id` of `shard_count`
+        (Discord's rule: (guild_id >> 22) % shard_count); returns (guild id, channel id)."""
+        guild_id = self.snowflake()
+        while shard_of(guild_id, shard_count) != shard_id:
+            guild_id = self.snowflake()
+        self.extra_guilds[guild_id] = self.snowflake()
+        return guild_id, self.extra_guilds[guild_id]
+
+    @property
+    def guild_ids(self) -> list[int]:
+        return [self.guild_id, *self.extra_guilds]
+
+    def guild_of(self, channel_id: int) -> int | None:
+        """The guild a channel belongs to (None for the DM channel or an unknown one)."""
+        if channel_id in (self.general_id, self.other_id):
+            return self.guild_id
+        return next((g for g, c in self.extra_guilds.items() if c == channel_id), None)
     def person(self, user_id: int) -> Person | None:
         return next((p for p in self.people if p.id == user_id), None)
 
-    def roles_json(self) -> list[Json]:
+    def roles_json(self, guild_id: int | None = None) -> list[Json]:
         def role(role_id: int, name: str, permissions: int, position: int, **extra: Any) -> Json:
             return {
                 "id": str(role_id),
@@ -164,7 +189,7 @@ class World:
             }
 
         return [
-            role(self.guild_id, "@everyone", EVERYONE_PERMISSIONS, 0),
+            role(guild_id or self.guild_id, "@everyone", EVERYONE_PERMISSIONS, 0),
             role(self.helper_role_id, "helpers", EVERYONE_PERMISSIONS, 1),
             role(self.admin_role_id, "admins", ADMINISTRATOR, 2),
             role(self.bot_role_id, "citebot", BOT_PERMISSIONS, 3, managed=True, tags={"bot_id": str(self.bot.id)}),
@@ -184,14 +209,16 @@ class World:
         if channel_id == self.dm_id:
             return {"id": str(self.dm_id), "type": DM, "last_message_id": None, "recipients": [self.member.user]}
         names = {self.general_id: "general", self.other_id: "other"}
-        if channel_id not in names:
+        names.update({c: "general" for c in self.extra_guilds.values()})
+        guild_id = self.guild_of(channel_id)
+        if channel_id not in names or guild_id is None:
             return None
         return {
             "id": str(channel_id),
             "type": GUILD_TEXT,
-            "guild_id": str(self.guild_id),
+            "guild_id": str(guild_id),
             "name": names[channel_id],
-            "position": list(names).index(channel_id),
+            "position": 0 if channel_id == self.general_id else list(names).index(channel_id),
             "permission_overwrites": [],
             "topic": None,
             "nsfw": False,
@@ -200,13 +227,15 @@ class World:
             "parent_id": None,
         }
 
-    def guild_create_json(self, *, all_members: bool) -> Json:
+    def guild_create_json(self, *, all_members: bool, guild_id: int | None = None) -> Json:
         """GUILD_CREATE; without the GUILD_MEMBERS intent Discord lists only the bot itself."""
+        guild_id = guild_id or self.guild_id
         members = self.people if all_members else [self.bot]
-        channels = [self.channel_json(c) for c in (self.general_id, self.other_id)]
+        own = (self.general_id, self.other_id) if guild_id == self.guild_id else (self.extra_guilds[guild_id],)
+        channels = [self.channel_json(c) for c in own]
         return {
-            "id": str(self.guild_id),
-            "name": "Test Guild",
+            "id": str(guild_id),
+            "name": "Test Guild" if guild_id == self.guild_id else f"Guild {guild_id}",
             "icon": None,
             "splash": None,
             "discovery_splash": None,
@@ -223,7 +252,7 @@ class World:
             "premium_tier": 0,
             "premium_progress_bar_enabled": False,
             "preferred_locale": "en-US",
-            "system_channel_id": str(self.general_id),
+            "system_channel_id": str(own[0]),
             "system_channel_flags": 0,
             "rules_channel_id": None,
             "public_updates_channel_id": None,
@@ -231,7 +260,7 @@ class World:
             "application_id": None,
             "max_members": 500000,
             "features": [],
-            "roles": self.roles_json(),
+            "roles": self.roles_json(guild_id),
             "emojis": [],
             "stickers": [],
             # GUILD_CREATE-only fields
