@@ -32,9 +32,9 @@ def open_or_build(settings: Settings, environment: Environment) -> Retriever:
         return Retriever.open(settings.retrieval)
     except IndexMissing:
         environment.err(f"No index in {settings.index_dir} yet: building it from {settings.corpus_dir} first.")
-    from bot.index.builder import ensure_index
+    from bot.index.open import ensure
 
-    report = ensure_index(settings.indexing, progress=environment.progress)  # None: another process built it meanwhile
+    report = ensure(settings.indexing, progress=environment.progress)  # None: another process built it meanwhile
     if report is not None:
         environment.err(report.summary())
     return Retriever.open(settings.retrieval)

@@ -6,10 +6,10 @@ import argparse
 
 from bot.cli.environment import Environment, ExitStatus
 from bot.config import Settings
-from bot.index.builder import build_index
+from bot.index.open import build
 
 
 def run(args: argparse.Namespace, settings: Settings, environment: Environment) -> int:
-    report = build_index(settings.indexing, full=args.full, progress=environment.progress)
+    report = build(settings.indexing, full=args.full, progress=environment.progress)
     environment.out(report.summary())
     return ExitStatus.OK

@@ -30,12 +30,12 @@ def open_retriever(settings: Settings) -> Retriever:
 
 
 def rebuilder(settings: Settings) -> Rebuild:
-    """The default Rebuild: bot.index.builder.build_index on the settings' corpus and index, then open it."""
+    """The default Rebuild: bot.index.open.build on the settings' corpus and index, then open it."""
 
     def rebuild(full: bool) -> tuple[str, Retriever]:
-        from bot.index.builder import build_index
+        from bot.index.open import build
 
-        report = build_index(settings.indexing, full)
+        report = build(settings.indexing, full)
         return report.summary(), open_retriever(settings)
 
     return rebuild

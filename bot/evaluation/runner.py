@@ -13,7 +13,7 @@ from bot.config import Settings
 from bot.encoders.base import ProgressFactory
 from bot.evaluation.beir import BeirDataset, load_beir
 from bot.evaluation.metrics import evaluate
-from bot.index.builder import build_index
+from bot.index.open import build
 from bot.retrieval.mode import Mode
 from bot.retrieval.retriever import Retriever
 
@@ -86,7 +86,7 @@ def run_eval(
         run_settings = settings.with_values({"corpus_dir": root / "corpus", "index_dir": root / "index"})
         if settings.database is not None:  # a schema of its own: never replace the index being served
             run_settings = run_settings.with_values({"database_schema": f"{settings.database_schema[:34]}_eval"})
-        report = build_index(run_settings.indexing, progress=progress)
+        report = build(run_settings.indexing, progress=progress)
         retriever = Retriever.open(run_settings.retrieval)
         results = []
         for mode in modes:

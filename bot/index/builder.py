@@ -101,16 +101,13 @@ def build_index(
     full: bool = False,
     progress: ProgressFactory | None = None,
 ) -> BuildReport:
-    """Build or refresh the index of `config.corpus_dir` into `config.index_dir`.
+    """Build or refresh the index of `config.corpus_dir` into FAISS files in `config.index_dir`
+    (bot.index.open.build chooses between files and a database).
 
     Only new or changed documents are embedded unless `full`; the new build is published
     atomically, so an interrupted build leaves the previous index as it was. Builds of one
     index folder run one at a time: a second one waits (saying so) up to CITEBOT_BUILD_WAIT.
     """
-    if config.database is not None:  # the index lives in Postgres (bot/index/postgres/), with its own lock
-        from bot.index.postgres.build import build_into_database
-
-        return build_into_database(config, full, progress)
     claim_index_folder(config.index_dir)
     with build_lock(config.index_dir, config.build_wait_seconds, log.info):
         return _build(config, full, progress)
@@ -119,8 +116,6 @@ def build_index(
 def ensure_index(config: IndexConfig, progress: ProgressFactory | None = None) -> BuildReport | None:
     """Build the index if there is none, as the first `ask` does; None when there is one (perhaps
     built meanwhile by another process, which this call waited for)."""
-    if config.database is not None:  # the database's own lock serialises builders; an unchanged corpus costs little
-        return build_index(config, progress=progress)
     claim_index_folder(config.index_dir)
     with build_lock(config.index_dir, config.build_wait_seconds, log.info):
         try:

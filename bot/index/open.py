@@ -1,4 +1,4 @@
-"""Opening the index where the settings say it is: FAISS files (the default) or Postgres.
+"""Building and opening the index where the settings say it is: FAISS files (the default) or Postgres.
 
 The Postgres modules (and psycopg) are imported only when a database is configured.
 """
@@ -7,11 +7,31 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.encoders.base import ProgressFactory
 from bot.index.backend import IndexBackend
+from bot.index.builder import BuildReport, build_index, ensure_index
+from bot.index.config import IndexConfig
 from bot.index.database import DatabaseConfig
 from bot.index.files import FileIndex
 from bot.index.loaded import load_build
 from bot.index.store import Manifest, current_build, read_manifest
+
+
+def build(config: IndexConfig, full: bool = False, progress: ProgressFactory | None = None) -> BuildReport:
+    """Build or refresh the index where the config says: FAISS files, or a new database generation."""
+    if config.database is None:
+        return build_index(config, full, progress)
+    from bot.index.postgres.build import build_into_database
+
+    return build_into_database(config, full, progress)
+
+
+def ensure(config: IndexConfig, progress: ProgressFactory | None = None) -> BuildReport | None:
+    """Build the index if there is none, as the first `ask` does (None when there is one). A database
+    build refreshes whatever is there (its advisory lock serialises builders; an unchanged corpus costs little)."""
+    if config.database is None:
+        return ensure_index(config, progress)
+    return build(config, progress=progress)
 
 
 def open_backend(index_dir: Path, database: DatabaseConfig | None, verify: str = "quick") -> IndexBackend:
