@@ -1,17 +1,19 @@
-"""Loading the corpus: UTF-8 .txt/.md files, front matter, titles."""
+"""Loading the corpus: every format a reader knows (`bot.corpus.readers`), and plain UTF-8 .txt files
+(front matter, a headline as the title, paragraphs cut later by the splitter)."""
 
 from __future__ import annotations
 
 import hashlib
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from bot.corpus.readers import FORMATS, reader_for
 from bot.errors import CorpusError
 from bot.records import Document, DocumentInfo
 
-SUFFIXES = (".txt", ".md")
+SUFFIXES = (".txt", *FORMATS)
 Warn = Callable[[str], None]
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
@@ -32,13 +34,14 @@ def content_hash(raw: bytes) -> str:
 
 
 def corpus_files(root: Path) -> list[Path]:
-    """Every .txt/.md file under `root`, sorted, hidden files and folders skipped.
+    """Every file under `root` whose extension is .txt or one a reader knows, sorted, hidden files and
+    folders skipped.
 
     Walks with os.walk on plain strings: on every cold `ask` (the freshness check) this is
     several times faster than pathlib's rglob on a corpus of thousands of files.
     """
     if not root.is_dir():
-        raise CorpusError(f"The corpus folder {root} does not exist; create it and put .txt or .md files in it.")
+        raise CorpusError(f"The corpus folder {root} does not exist; create it and put documents in it.")
     found = []
     for folder, subfolders, names in os.walk(root):
         subfolders[:] = [name for name in subfolders if not name.startswith(".")]
@@ -50,19 +53,33 @@ def corpus_files(root: Path) -> list[Path]:
 
 
 def read_document(path: Path, root: Path, warn: Warn) -> Document | None:
-    """Load one file, or warn (naming it) and return None when it is unreadable, not UTF-8 or empty."""
+    """Load one file, or warn (one line naming it) and return None when it is unreadable, not UTF-8
+    (text formats), empty or cannot be parsed. A reader's crash on a strange file is such a warning."""
     name = document_id(path, root)
     try:
         raw = path.read_bytes()
     except OSError as exc:
         warn(f"skipped {name}: cannot read it ({exc.strerror or exc}).")
         return None
+    reader = reader_for(path)
     try:
-        decoded = raw.decode("utf-8-sig")
+        if reader is None:
+            return parse_document(raw.decode("utf-8-sig"), name, str(path), content_hash(raw), warn)
+        reading = reader(raw)
     except UnicodeDecodeError as exc:
         warn(f"skipped {name}: not UTF-8 (invalid byte at offset {exc.start}); convert it to UTF-8.")
         return None
-    return parse_document(decoded, name, str(path), content_hash(raw), warn)
+    except Exception as exc:  # a reader must never stop indexing (RecursionError included)
+        reason = " ".join(str(exc).split())[:200] or "no detail"
+        warn(f"skipped {name}: cannot parse it ({type(exc).__name__}: {reason}).")
+        return None
+    if not reading.text.strip():
+        warn(f"skipped {name}: it holds no text.")
+        return None
+    title = reading.meta.get("title") or reading.title
+    content_start = reading.content_start if title == reading.title else 0
+    info = _info(name, str(path), reading.meta, title)
+    return Document(info, reading.text, content_hash(raw), content_start, reading.sections)
 
 
 def parse_document(raw: str, doc_id: str, source: str, digest: str, warn: Warn | None = None) -> Document | None:
@@ -73,17 +90,25 @@ def parse_document(raw: str, doc_id: str, source: str, digest: str, warn: Warn |
             warn(f"skipped {doc_id}: it holds no text.")
         return None
     title, content_start = find_title(body)
-    title = meta.get("title") or title or Path(doc_id).stem.replace("_", " ").replace("-", " ")
     if "title" in meta:
         content_start = 0
-    info = DocumentInfo(
+    return Document(
+        info=_info(doc_id, source, meta, meta.get("title") or title),
+        text=body,
+        content_hash=digest,
+        content_start=content_start,
+    )
+
+
+def _info(doc_id: str, source: str, meta: Mapping[str, str], title: str | None) -> DocumentInfo:
+    """Citation details from front matter, a title found in the text, or else the file's name."""
+    return DocumentInfo(
         id=doc_id,
-        title=title,
+        title=title or Path(doc_id).stem.replace("_", " ").replace("-", " "),
         source=meta.get("source") or source,
         url=meta.get("url") or (meta["source"] if meta.get("source", "").startswith("http") else None),
         date=meta.get("date"),
     )
-    return Document(info=info, text=body, content_hash=digest, content_start=content_start)
 
 
 def split_front_matter(text: str) -> tuple[dict[str, str], str]:

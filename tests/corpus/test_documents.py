@@ -71,7 +71,7 @@ def test_non_utf8_empty_and_unreadable_files_are_skipped_with_a_warning(tmp_path
     (tmp_path / "latin1.txt").write_bytes("café au lait".encode("latin-1"))
     (tmp_path / "empty.md").write_text("  \n\n", encoding="utf-8")
     (tmp_path / "good.txt").write_text("Title\nBody.", encoding="utf-8")
-    (tmp_path / "ignored.pdf").write_bytes(b"%PDF")
+    (tmp_path / "ignored.xyz").write_bytes(b"no reader knows this")
     (tmp_path / ".hidden").mkdir()
     (tmp_path / ".hidden" / "secret.txt").write_text("no", encoding="utf-8")
     files = corpus_files(tmp_path)
