@@ -65,6 +65,9 @@ ENV_VARS = {
     "overlap_sentences": "CITEBOT_OVERLAP_SENTENCES",
     "encoder": "CITEBOT_ENCODER",
     "quantize": "CITEBOT_QUANTIZE",
+    "include": "CITEBOT_INCLUDE",
+    "exclude": "CITEBOT_EXCLUDE",
+    "source_url": "CITEBOT_SOURCE_URL",
     "discord_token": "DISCORD_TOKEN",
     "discord_api_base": "DISCORD_API_BASE",
     "discord_gateway_url": "DISCORD_GATEWAY_URL",
@@ -92,6 +95,9 @@ class Settings:
     overlap_sentences: int = 1
     encoder: str = "auto"  # auto | onnx | sentence-transformers (query-time encoder)
     quantize: bool = True  # int8 ONNX encoder for the index and questions; measured in README "Performance"
+    include: tuple[str, ...] = ()  # gitignore-style patterns of the corpus files to index (default: all)
+    exclude: tuple[str, ...] = ()  # patterns excluded besides the defaults (bot.corpus.selection)
+    source_url: str | None = None  # published address of a source file, "{path}" its path without extension
     discord_token: Secret | None = field(default=None, repr=False)
     discord_api_base: str | None = None
     discord_gateway_url: str | None = None
@@ -133,6 +139,8 @@ class Settings:
             passage_tokens=self.passage_tokens,
             overlap_sentences=self.overlap_sentences,
             quantize=self.quantize,
+            include=self.include,
+            exclude=self.exclude,
         )
 
     @property
@@ -148,6 +156,9 @@ class Settings:
             max_hits_per_doc=self.max_hits_per_doc,
             hybrid_weight=self.hybrid_weight,
             encoder=self.encoder,
+            source_url=self.source_url,
+            include=self.include,
+            exclude=self.exclude,
         )
 
 
@@ -177,6 +188,8 @@ def _convert(name: str, value: Any) -> Any:
             return number
         if kind is Mode:
             return Mode.parse(value, variable)
+        if typing.get_origin(kind) is tuple:  # patterns: one per line or separated by commas
+            return tuple(part.strip() for part in value.replace(",", "\n").splitlines() if part.strip())
         if typing.get_origin(kind) is frozenset:
             return frozenset(int(part) for part in value.replace(",", " ").split())
         return kind(value)  # Path, str, Secret
@@ -190,4 +203,3 @@ def read_dotenv(path: Path) -> dict[str, str]:
     from dotenv import dotenv_values
 
     return {key: value for key, value in dotenv_values(path, encoding="utf-8").items() if value is not None}
-

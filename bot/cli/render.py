@@ -10,6 +10,7 @@ from dataclasses import asdict
 from typing import Any
 
 from bot.records import Answer, Hit, IndexInfo
+from bot.retrieval.citation import citation
 
 
 def answer_json(answer: Answer) -> dict[str, Any]:
@@ -24,6 +25,11 @@ def answer_json(answer: Answer) -> dict[str, Any]:
                 "text": hit.passage.text,
                 "highlight": hit.highlight,
                 "document": asdict(hit.document),
+                "section": list(hit.passage.section),
+                "anchor": hit.passage.anchor,
+                "url": hit.url,
+                "page": hit.passage.page,
+                "lines": list(hit.passage.lines) if hit.passage.lines else None,
                 "paragraph": hit.passage.paragraph,
                 "start": hit.passage.start,
                 "end": hit.passage.end,
@@ -55,7 +61,7 @@ class Style:
 
 
 def answer_text(answer: Answer, style: Style, width: int | None = None) -> str:
-    """A readable answer: each passage quoted with its title, paragraph and score; the best sentence in bold."""
+    """A readable answer: each passage quoted with its citation and score; the best sentence in bold."""
     width = width or min(100, shutil.get_terminal_size((100, 24)).columns)
     lines = [f"Q: {answer.question}", ""]
     if not answer.hits:
@@ -76,11 +82,16 @@ def answer_text(answer: Answer, style: Style, width: int | None = None) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def hit_header(hit: Hit) -> str:
+    """The first line of a quoted passage: rank, citation (bot.retrieval.citation), score, caveat."""
+    caveat = f" ({hit.caveat})" if hit.caveat else ""
+    return f"[{hit.rank}] {citation(hit)}  score {hit.score:.2f}{caveat}"
+
+
 def _hit_lines(hit: Hit, style: Style, width: int) -> list[str]:
     doc = hit.document
-    where = ", ".join(part for part in (doc.date, doc.url or doc.source) if part)
-    caveat = f" ({hit.caveat})" if hit.caveat else ""
-    header = f"[{hit.rank}] {doc.title}, paragraph {hit.passage.paragraph}  score {hit.score:.2f}{caveat}"
+    where = ", ".join(part for part in (doc.date, hit.url or doc.url or doc.source) if part)
+    header = hit_header(hit)
     quoted = _mark(hit.passage.text, hit.highlight, style)
     body = textwrap.fill(quoted, width=width, initial_indent="    ", subsequent_indent="    ", break_on_hyphens=False)
     return [header, f"    {style.dim_on}{where}{style.dim_off}", body, ""]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,13 +30,15 @@ class CorpusChanges:
         return "the corpus changed since the index was built (" + ", ".join(parts) + ")"
 
 
-def corpus_changes(manifest: Manifest, corpus_dir: Path) -> CorpusChanges:
+def corpus_changes(
+    manifest: Manifest, corpus_dir: Path, include: Sequence[str] = (), exclude: Sequence[str] = ()
+) -> CorpusChanges:
     """Files added, changed or removed since the build. Size and mtime first; a hash only when they differ.
 
     Files the build skipped (not UTF-8, empty) count only once they change.
     """
     try:
-        files = {document_id(path, corpus_dir): path for path in corpus_files(corpus_dir)}
+        files = {document_id(path, corpus_dir): path for path in corpus_files(corpus_dir, include, exclude)}
     except CorpusError:
         files = {}
     known = {entry.info.id: entry for entry in manifest.documents}

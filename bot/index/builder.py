@@ -6,14 +6,17 @@ import logging
 import os
 import shutil
 import time
-from dataclasses import asdict, dataclass
+from collections import Counter
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 
-from bot.corpus.documents import corpus_files, document_id, read_document
-from bot.corpus.splitting import CUT_RULES, SplitSettings, split_document
+from bot.corpus.documents import SUFFIXES, document_id, read_document
+from bot.corpus.sections import Cut
+from bot.corpus.selection import kind, scan_corpus
+from bot.corpus.splitting import CUT_RULES, SplitSettings, split_for_embedding
 from bot.encoders.base import Encoder, ProgressFactory, resolve_model_path
 from bot.encoders.factory import load_encoder
 from bot.errors import CitebotError, CorpusError, IndexMissing
@@ -58,15 +61,48 @@ class BuildReport:
     seconds: float
     skipped: tuple[str, ...]
     ann: str
+    read: dict[str, int] = field(default_factory=dict)  # kind (extension) -> documents read
+    unread: dict[str, dict[str, int]] = field(default_factory=dict)  # why -> kind -> files not indexed
+    excluded_files: int = 0
+    excluded_folders: int = 0
 
     def summary(self) -> str:
+        """Two lines: what the build did, then what it read and what it left out, by kind and why."""
         skipped = f", {len(self.skipped)} skipped" if self.skipped else ""
         indexed = self.added + self.changed + self.unchanged
-        return (
+        first = (
             f"Indexed {indexed} document{'' if indexed == 1 else 's'}: {self.added} added, "
             f"{self.changed} changed, {self.removed} removed, {self.unchanged} unchanged{skipped}; "
             f"{self.passages} passages ({self.ann}) in {self.seconds:.1f} s."
         )
+        return f"{first}\n{self.contents()}" if self.read or self.unread or self.excluded_files else first
+
+    def contents(self) -> str:
+        """ "Read 56 .md, 20 .rst; skipped 33 .md: no text; 183 .png, 56 .svg: not documents; excluded by
+        pattern: 2 folders, 4 files." """
+        parts = ["Read " + (_kinds(self.read) or "nothing")]
+        parts += [f"skipped {_kinds(kinds)}: {why}" for why, kinds in self.unread.items()]
+        if self.excluded_files or self.excluded_folders:
+            left_out = [
+                f"{count} {noun}{'' if count == 1 else 's'}"
+                for count, noun in ((self.excluded_folders, "folder"), (self.excluded_files, "file"))
+                if count
+            ]
+            parts.append(f"excluded by pattern: {', '.join(left_out)}")
+        return "; ".join(parts) + "."
+
+
+def _kinds(counts: dict[str, int]) -> str:
+    return ", ".join(f"{count} {kind}" for kind, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+def _why(messages: list[str]) -> str:
+    """The reason a file was not indexed, in a few words, from the reader's warning."""
+    text = " ".join(messages)
+    for phrase, why in (("no text", "no text"), ("not UTF-8", "not UTF-8"), ("cannot parse", "unreadable")):
+        if phrase in text:
+            return why
+    return "unreadable"
 
 
 @dataclass(frozen=True)
@@ -85,7 +121,11 @@ class _Previous:
 def split_settings(config: IndexConfig, max_tokens: int) -> SplitSettings:
     """The splitter settings a build with these settings uses."""
     return SplitSettings(
-        max_tokens=max_tokens, target_tokens=config.passage_tokens, overlap_sentences=config.overlap_sentences
+        max_tokens=max_tokens,
+        target_tokens=config.passage_tokens,
+        overlap_sentences=config.overlap_sentences,
+        sections=config.sections,
+        heading_context=config.heading_context,
     )
 
 
@@ -107,9 +147,22 @@ def build_index(
         log.warning("%s", message)
 
     corpus_dir = config.corpus_dir
-    documents = [doc for path in corpus_files(corpus_dir) if (doc := read_document(path, corpus_dir, skip))]
+    scan = scan_corpus(corpus_dir, SUFFIXES, config.include, config.exclude)
+    documents: list[Document] = []
+    unread: dict[str, Counter[str]] = {}
+    for path in scan.files:
+        messages: list[str] = []
+        doc = read_document(path, corpus_dir, messages.append)
+        for message in messages:
+            skip(message)
+        if doc is not None:
+            documents.append(doc)
+        else:
+            unread.setdefault(_why(messages), Counter())[kind(path)] += 1
+    if scan.other_kinds:
+        unread["not documents"] = scan.other_kinds
     if not documents:
-        raise CorpusError(f"The corpus folder {corpus_dir} holds no usable .txt or .md document.")
+        raise CorpusError(f"The corpus folder {corpus_dir} holds no document citebot can read.")
     previous = None if full else _load_previous(config)
     build = new_build_folder(config.index_dir)
     try:
@@ -126,10 +179,11 @@ def build_index(
             encoder = load_encoder(config.model, build / export if export else None)
             splitting = split_settings(config, encoder.max_tokens)
             dimension = encoder.dimension
-            new_passages = {doc.id: split_document(doc, splitting, encoder.token_spans) for doc in fresh}
-            new_vectors = _embed(encoder, fresh, new_passages, progress)
+            cuts = {doc.id: split_for_embedding(doc, splitting, encoder.token_spans) for doc in fresh}
+            new_passages = {doc_id: [cut.passage for cut in doc_cuts] for doc_id, doc_cuts in cuts.items()}
+            new_vectors = _embed(encoder, fresh, cuts, progress)
         else:
-            splitting = SplitSettings(**previous.manifest.splitter)
+            splitting = SplitSettings.from_manifest(previous.manifest.splitter)
             dimension = previous.manifest.dimension
 
         passages: list[Passage] = []
@@ -165,7 +219,7 @@ def build_index(
             encoder_export=export,
             quantized=quantized,
             files=file_sizes(build),
-            skipped=_skipped_fingerprints(corpus_dir, documents),
+            skipped=_skipped_fingerprints(corpus_dir, scan.files, documents),
         )
         publish(config.index_dir, build, manifest)
     except BaseException:
@@ -181,6 +235,10 @@ def build_index(
         seconds=time.perf_counter() - started,
         skipped=tuple(skipped),
         ann=ann_name,
+        read=dict(Counter(kind(doc.id) for doc in documents)),
+        unread={why: dict(kinds) for why, kinds in unread.items()},
+        excluded_files=scan.excluded_files,
+        excluded_folders=scan.excluded_folders,
     )
 
 
@@ -190,10 +248,8 @@ def _load_previous(config: IndexConfig) -> _Previous | None:
         build = current_build(config.index_dir)
         manifest = read_manifest(build)
         check_model(manifest, config.model)
-        if (
-            manifest.splitter.get("target_tokens") != config.passage_tokens
-            or manifest.splitter.get("overlap_sentences") != config.overlap_sentences
-        ):
+        wanted = asdict(split_settings(config, 0))
+        if any(manifest.splitter.get(name) != value for name, value in wanted.items() if name != "max_tokens"):
             log.info("the passage settings changed; re-embedding every document.")
             return None
         if outdated_cut(manifest, CUT_RULES):
@@ -208,14 +264,15 @@ def _load_previous(config: IndexConfig) -> _Previous | None:
 
 
 def _embed(
-    encoder: Encoder, documents: list[Document], passages: dict[str, list[Passage]], progress: ProgressFactory | None
+    encoder: Encoder, documents: list[Document], cuts: dict[str, list[Cut]], progress: ProgressFactory | None
 ) -> dict[str, Vectors]:
-    """Embed the passages of `documents` in one batched pass; return each document's rows."""
-    vectors = embed_passages(encoder, [p for doc in documents for p in passages[doc.id]], progress)
+    """Embed the passages of `documents` (with their contexts) in one batched pass; return each document's rows."""
+    every = [cut for doc in documents for cut in cuts[doc.id]]
+    vectors = embed_passages(encoder, [cut.passage for cut in every], progress, [cut.context for cut in every])
     result = {}
     offset = 0
     for doc in documents:
-        count = len(passages[doc.id])
+        count = len(cuts[doc.id])
         result[doc.id] = vectors.slice(offset, offset + count)
         offset += count
     return result
@@ -266,10 +323,10 @@ def _link_or_copy(source: str, destination: str) -> None:
         shutil.copy2(source, destination)
 
 
-def _skipped_fingerprints(corpus_dir: Path, documents: list[Document]) -> dict[str, list[int]]:
+def _skipped_fingerprints(corpus_dir: Path, files: list[Path], documents: list[Document]) -> dict[str, list[int]]:
     indexed = {doc.id for doc in documents}
     result = {}
-    for path in corpus_files(corpus_dir):
+    for path in files:
         name = document_id(path, corpus_dir)
         if name not in indexed:
             stat = path.stat()

@@ -21,3 +21,8 @@ class RetrievalConfig:
     max_hits_per_doc: int = 3
     hybrid_weight: float = 0.25  # weight of normalized BM25 beside the similarity; tuned on SciFact train
     encoder: str = "auto"  # auto | onnx | sentence-transformers (query-time encoder)
+    # The published address of a source file, "{path}" its path without extension (bot.retrieval.citation);
+    # applied when answering, so changing it needs no new index.
+    source_url: str | None = None
+    include: tuple[str, ...] = ()  # the corpus files indexed (bot.corpus.selection), to tell whether it is stale
+    exclude: tuple[str, ...] = ()

@@ -17,6 +17,7 @@ from bot.index.files import FileIndex
 from bot.index.store import OUTDATED_CUT, check_model, outdated_cut
 from bot.records import Answer, Hit, IndexInfo, Passage
 from bot.retrieval.answer_kind import wanted_kind
+from bot.retrieval.citation import passage_url, with_url
 from bot.retrieval.config import RetrievalConfig
 from bot.retrieval.mode import Mode
 from bot.retrieval.question import clean_question
@@ -34,8 +35,12 @@ class Retriever:
         self.manifest = index.manifest
         self.encoder = encoder
         self.passages = index.passages
-        self.documents = index.documents
-        changes = corpus_changes(self.manifest, config.corpus_dir)
+        self.documents = (
+            {doc_id: with_url(info, config.source_url) for doc_id, info in index.documents.items()}
+            if config.source_url
+            else index.documents
+        )
+        changes = corpus_changes(self.manifest, config.corpus_dir, config.include, config.exclude)
         self.info = IndexInfo(
             built_at=self.manifest.built_at,
             model=self.manifest.model,
@@ -76,6 +81,7 @@ class Retriever:
                 rank=i,
                 highlight=passage.text[slice(*self.index.best_sentence(row, query))],
                 caveat=None if answered else "low confidence" if stated else "not an answer",
+                url=passage_url(self.documents[passage.doc_id].url, passage),
             )
             for i, ((passage, row, score), stated) in enumerate(zip(chosen, states, strict=True), start=1)
         )
