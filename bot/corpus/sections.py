@@ -63,7 +63,7 @@ def split_sections(document: Document, settings: SplitSettings, token_spans: Tok
             for block in section.blocks
             for group in _block_groups(document.text, block, blocks[block], target, room, settings, token_spans)
         ]
-        for group in _join_small(_merge(groups, target), document.text, room):
+        for group in _join_small(_merge(groups, document.text, target), document.text, room):
             passage = Passage(
                 id=f"{document.id}#{len(cuts) + 1}",
                 doc_id=document.id,
@@ -156,8 +156,9 @@ def _line_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
-def _merge(groups: list[_Group], target: int) -> list[_Group]:
-    """Consecutive whole blocks (of one page) merged while the run stays within `target` word pieces."""
+def _merge(groups: list[_Group], text: str, target: int) -> list[_Group]:
+    """Consecutive whole blocks (of one page) merged while the run stays within `target` word pieces.
+    A block ending with a colon opens a new run: it introduces what follows it."""
     merged: list[_Group] = []
     for group in groups:
         last = merged[-1] if merged else None
@@ -167,6 +168,7 @@ def _merge(groups: list[_Group], target: int) -> list[_Group]:
             and not group.solid
             and last.page == group.page
             and last.tokens + group.tokens <= target
+            and text[group.end - 1] != ":"
         ):
             merged[-1] = replace(last, end=group.end, tokens=last.tokens + group.tokens, last=group.last)
         else:
