@@ -290,8 +290,13 @@ def _write_data(
     index = ann.build(np.ascontiguousarray(vectors.passages), previous=earlier)
     faiss.write_index(index, str(build / FAISS))
     titles = {doc.id: doc.info.title for doc in documents}
-    LexicalIndex.build([f"{titles[p.doc_id]}\n{p.text}" for p in passages]).save(build / LEXICAL)
+    LexicalIndex.build([lexical_text(titles[p.doc_id], p) for p in passages]).save(build / LEXICAL)
     return ann.describe(index)
+
+
+def lexical_text(title: str, passage: Passage) -> str:
+    """What BM25 indexes for a passage: its document's title and the passage's text."""
+    return f"{title}\n{passage.text}"
 
 
 def _export_encoder(config: IndexConfig, build: Path, previous: _Previous | None) -> str | None:

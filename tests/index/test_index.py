@@ -92,6 +92,21 @@ def test_non_utf8_file_is_skipped_and_the_rest_indexed(corpus_copy: Settings) ->
     assert not Retriever.open(corpus_copy.retrieval).info.stale  # a skipped file is known, not news
 
 
+def test_the_summary_counts_what_was_read_and_skipped_by_kind_and_why(corpus_copy: Settings) -> None:
+    write(corpus_copy, "guide.md", "# Guide\n\n## Install\n\nRun the installer and follow its steps.\n")
+    write(corpus_copy, "empty.md", "\n\n")
+    for name in ("logo.png", "icon.png", "diagram.svg"):
+        (corpus_copy.corpus_dir / name).write_bytes(b"\x89PNG")
+    (corpus_copy.corpus_dir / "_build").mkdir()
+    write(corpus_copy, "_build/index.md", "# Built\n\nText.\n")
+    report = build_index(corpus_copy.indexing)
+    first, second = report.summary().split("\n")
+    assert first.startswith("Indexed 2 documents: 1 added")
+    assert second == "Read 1 .md, 1 .txt; skipped 1 .md: no text; skipped 2 .png, 1 .svg: not documents; " \
+        "excluded by pattern: 1 folder."  # fmt: skip
+    assert not Retriever.open(corpus_copy.retrieval).info.stale
+
+
 def test_stale_index_is_reported(corpus_copy: Settings) -> None:
     write(corpus_copy, "hegseth-japan-alliance.txt", "Edited\nThe article was rewritten.\n")
     with cli_log() as notices:
