@@ -135,7 +135,7 @@ def table(rows: list[Row]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sets", help="comma-separated set names (default: every set and the article)")
-    parser.add_argument("--passage-tokens", type=int, help="target passage size in word pieces")
+    parser.add_argument("--section-tokens", type=int, help="target passage size of documents with sections")
     parser.add_argument("--heading-context", action="store_true", help="embed passages after their heading path")
     parser.add_argument("--no-baseline", action="store_true", help="skip the plain-paragraph baseline")
     parser.add_argument("--min-score", type=float, help="the confidence threshold (default: the setting's)")
@@ -147,9 +147,9 @@ def main() -> int:
     settings = Settings.from_env(dotenv=None)
     if args.min_score is not None:
         settings = settings.with_values({"min_score": args.min_score})
-    if args.passage_tokens:
-        settings = settings.with_values({"passage_tokens": args.passage_tokens})
-    variant = f"sections-{settings.passage_tokens}" + ("-heading" if args.heading_context else "")
+    if args.section_tokens:
+        settings = settings.with_values({"section_tokens": args.section_tokens})
+    variant = f"sections-{settings.section_tokens}" + ("-heading" if args.heading_context else "")
     rows: list[Row] = []
     timings: dict[str, float] = {}
     for name, corpus, questions_path in sets(args.sets.split(",") if args.sets else None):

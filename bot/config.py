@@ -63,6 +63,7 @@ ENV_VARS = {
     "hybrid_weight": "CITEBOT_HYBRID_WEIGHT",
     "passage_tokens": "CITEBOT_PASSAGE_TOKENS",
     "overlap_sentences": "CITEBOT_OVERLAP_SENTENCES",
+    "section_tokens": "CITEBOT_SECTION_TOKENS",
     "encoder": "CITEBOT_ENCODER",
     "quantize": "CITEBOT_QUANTIZE",
     "include": "CITEBOT_INCLUDE",
@@ -93,6 +94,7 @@ class Settings:
     hybrid_weight: float = 0.25  # weight of normalized BM25 beside the similarity; tuned on SciFact train
     passage_tokens: int = 128  # target passage size in word pieces
     overlap_sentences: int = 1
+    section_tokens: int = 256  # target passage size for documents with sections (the model reads 256 at most)
     encoder: str = "auto"  # auto | onnx | sentence-transformers (query-time encoder)
     quantize: bool = True  # int8 ONNX encoder for the index and questions; measured in README "Performance"
     include: tuple[str, ...] = ()  # gitignore-style patterns of the corpus files to index (default: all)
@@ -110,9 +112,10 @@ class Settings:
     def __post_init__(self) -> None:
         if self.encoder not in ENCODERS:
             raise ConfigError(f"Setting {ENV_VARS['encoder']}={self.encoder!r} is not one of: {', '.join(ENCODERS)}.")
-        if self.top_k < 1 or self.max_hits_per_doc < 1 or self.passage_tokens < 8:
+        if self.top_k < 1 or self.max_hits_per_doc < 1 or min(self.passage_tokens, self.section_tokens) < 8:
             raise ConfigError(
-                "CITEBOT_TOP_K and CITEBOT_MAX_HITS_PER_DOC must be at least 1, CITEBOT_PASSAGE_TOKENS at least 8."
+                "CITEBOT_TOP_K and CITEBOT_MAX_HITS_PER_DOC must be at least 1, "
+                "CITEBOT_PASSAGE_TOKENS and CITEBOT_SECTION_TOKENS at least 8."
             )
 
     @classmethod
@@ -138,6 +141,7 @@ class Settings:
             model=self.model,
             passage_tokens=self.passage_tokens,
             overlap_sentences=self.overlap_sentences,
+            section_tokens=self.section_tokens,
             quantize=self.quantize,
             include=self.include,
             exclude=self.exclude,

@@ -1,6 +1,7 @@
 """Passages cut by section, for documents a reader found structure in (`Document.sections`).
 
-- Consecutive blocks of one section are merged up to the token target. A passage never crosses a
+- Consecutive blocks of one section are merged up to the token target (`SplitSettings.section_tokens`,
+  by default the model's limit: whole sections where they fit, README "Passage size"). A passage never crosses a
   section boundary, nor a page of a PDF, and never exceeds the model's word-piece limit.
 - Headings are context, never passages of their own: with `SplitSettings.heading_context`, the
   section's heading path is embedded in front of each of its passages (and counts against the limit).
@@ -52,7 +53,7 @@ class _Group:
 def split_sections(document: Document, settings: SplitSettings, token_spans: TokenSpans) -> list[Cut]:
     """Cut a document with sections into passages (see the module's docstring)."""
     budget = settings.max_tokens - SPECIAL_TOKENS
-    target = max(1, min(settings.target_tokens, budget))
+    target = max(1, min(settings.section_tokens, budget))
     blocks = {block: number for number, block in enumerate(_all_blocks(document.sections), start=1)}
     cuts: list[Cut] = []
     for section in document.sections:

@@ -47,6 +47,7 @@ class SplitSettings:
     overlap_sentences: int = 1
     rules: int = CUT_RULES
     sections: bool = True  # cut a document with sections by section (False: by paragraphs, as plain text)
+    section_tokens: int = 256  # the target of a document with sections (bot.corpus.sections)
     heading_context: bool = False  # embed each passage after its heading path (README "Passage size")
 
     @classmethod
@@ -58,6 +59,7 @@ class SplitSettings:
             overlap_sentences=int(recorded["overlap_sentences"]),
             rules=int(recorded.get("rules", 1)),
             sections=bool(recorded.get("sections", True)),
+            section_tokens=int(recorded.get("section_tokens", 256)),
             heading_context=bool(recorded.get("heading_context", False)),
         )
 

@@ -125,6 +125,7 @@ def split_settings(config: IndexConfig, max_tokens: int) -> SplitSettings:
         target_tokens=config.passage_tokens,
         overlap_sentences=config.overlap_sentences,
         sections=config.sections,
+        section_tokens=config.section_tokens,
         heading_context=config.heading_context,
     )
 
@@ -249,7 +250,8 @@ def _load_previous(config: IndexConfig) -> _Previous | None:
         manifest = read_manifest(build)
         check_model(manifest, config.model)
         wanted = asdict(split_settings(config, 0))
-        if any(manifest.splitter.get(name) != value for name, value in wanted.items() if name != "max_tokens"):
+        recorded = {**asdict(SplitSettings()), **manifest.splitter}  # a field an older index lacks: its default
+        if any(recorded[name] != value for name, value in wanted.items() if name not in ("max_tokens", "rules")):
             log.info("the passage settings changed; re-embedding every document.")
             return None
         if outdated_cut(manifest, CUT_RULES):
@@ -295,8 +297,11 @@ def _write_data(
 
 
 def lexical_text(title: str, passage: Passage) -> str:
-    """What BM25 indexes for a passage: its document's title and the passage's text."""
-    return f"{title}\n{passage.text}"
+    """What BM25 indexes for a passage: its document's title, its section's headings and its text.
+    (The headings: on the flask and click sets, BM25 alone put the answer first for 22 and 19 of 40
+    questions instead of 17 and 18; README "Passage size".)"""
+    headings = [heading for heading in passage.section if heading != title]
+    return "\n".join([title, *headings, passage.text])
 
 
 def _export_encoder(config: IndexConfig, build: Path, previous: _Previous | None) -> str | None:

@@ -16,6 +16,7 @@ class IndexConfig:
     passage_tokens: int = 128  # target passage size in word pieces
     overlap_sentences: int = 1
     quantize: bool = True  # embed with the int8 ONNX export (README "Performance")
+    section_tokens: int = 256  # target passage size for documents with sections
     sections: bool = True  # cut documents with sections by section (False: by paragraphs, the plain baseline)
     include: tuple[str, ...] = ()  # gitignore-style patterns of the files to index (bot.corpus.selection)
     exclude: tuple[str, ...] = ()  # added to the default exclusions

@@ -103,12 +103,12 @@ def test_short_blocks_of_a_section_merge_up_to_the_target() -> None:
     install = [c.passage for c in cuts(doc) if c.passage.section == ("Guide", "Install")]
     first = install[0]
     assert first.text.startswith(paragraph(3, seed=1)) and paragraph(2, seed=2) in first.text
-    assert pieces(first.text) <= 128
+    assert pieces(first.text) <= LIMIT
     assert first.lines == (7, 12) and first.paragraph == 2
 
 
 def test_no_passage_exceeds_the_model_limit_even_with_its_context() -> None:
-    for options in ({}, {"heading_context": True}, {"target_tokens": 256}):
+    for options in ({}, {"heading_context": True}, {"section_tokens": 128}):
         assert all(pieces(embedded(cut)) <= LIMIT for cut in cuts(guide(), **options))
 
 
