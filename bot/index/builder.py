@@ -7,6 +7,7 @@ import os
 import shutil
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -149,22 +150,12 @@ def build_index(
 
     corpus_dir = config.corpus_dir
     scan = scan_corpus(corpus_dir, SUFFIXES, config.include, config.exclude)
-    documents: list[Document] = []
-    unread: dict[str, Counter[str]] = {}
-    for path in scan.files:
-        messages: list[str] = []
-        doc = read_document(path, corpus_dir, messages.append)
-        for message in messages:
-            skip(message)
-        if doc is not None:
-            documents.append(doc)
-        else:
-            unread.setdefault(_why(messages), Counter())[kind(path)] += 1
+    previous = None if full else _load_previous(config)
+    documents, unread = _read(scan.files, corpus_dir, skip, previous)
     if scan.other_kinds:
-        unread["not documents"] = scan.other_kinds
+        unread["not documents"] = Counter(scan.other_kinds)
     if not documents:
         raise CorpusError(f"The corpus folder {corpus_dir} holds no document citebot can read.")
-    previous = None if full else _load_previous(config)
     build = new_build_folder(config.index_dir)
     try:
         export = _export_encoder(config, build, previous)
@@ -172,6 +163,7 @@ def build_index(
         if previous is not None and previous.manifest.quantized != quantized:
             log.info(f"the encoder is now {'int8' if quantized else 'fp32'}; re-embedding every document.")
             previous = None
+            documents, _ = _read(scan.files, corpus_dir, lambda message: None, None)  # their text is needed now
         known = previous.entries() if previous else {}
         fresh = [doc for doc in documents if doc.id not in known or known[doc.id].content_hash != doc.content_hash]
         new_passages: dict[str, list[Passage]] = {}
@@ -241,6 +233,34 @@ def build_index(
         excluded_files=scan.excluded_files,
         excluded_folders=scan.excluded_folders,
     )
+
+
+def _read(
+    files: list[Path], corpus_dir: Path, skip: Callable[[str], None], previous: _Previous | None
+) -> tuple[list[Document], dict[str, Counter[str]]]:
+    """Read the corpus files, and what was not read, by why and kind. A file whose size and mtime are
+    those the previous build recorded is not parsed again: its passages and vectors are reused, so only
+    its citation details are needed (refreshing an unchanged corpus of PDFs or reStructuredText stays
+    quick)."""
+    known = previous.entries() if previous else {}
+    documents: list[Document] = []
+    unread: dict[str, Counter[str]] = {}
+    for path in files:
+        entry = known.get(document_id(path, corpus_dir))
+        if entry is not None:
+            stat = path.stat()
+            if (stat.st_size, stat.st_mtime_ns) == (entry.size, entry.mtime_ns):
+                documents.append(Document(entry.info, "", entry.content_hash))
+                continue
+        messages: list[str] = []
+        doc = read_document(path, corpus_dir, messages.append)
+        for message in messages:
+            skip(message)
+        if doc is not None:
+            documents.append(doc)
+        else:
+            unread.setdefault(_why(messages), Counter())[kind(path)] += 1
+    return documents, unread
 
 
 def _load_previous(config: IndexConfig) -> _Previous | None:

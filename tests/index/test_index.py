@@ -56,9 +56,14 @@ def test_unchanged_corpus_loads_no_model(corpus_copy: Settings, monkeypatch: pyt
     def no_model(model: str, export: Path | None, notify: object) -> None:
         raise AssertionError("nothing changed, so nothing should be embedded")
 
+    def no_parsing(*args: object) -> None:
+        raise AssertionError("a file with the size and mtime the build recorded is not parsed again")
+
     monkeypatch.setattr(bot.index.builder, "load_encoder", no_model)
+    monkeypatch.setattr(bot.index.builder, "read_document", no_parsing)
     report = build_index(corpus_copy.indexing)
     assert report.unchanged == 1 and report.passages == 6
+    assert Retriever.open(corpus_copy.retrieval).documents["hegseth-japan-alliance.txt"].title.startswith("Defense")
 
 
 def test_full_rebuild_embeds_everything(corpus_copy: Settings) -> None:
