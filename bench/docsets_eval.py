@@ -12,7 +12,7 @@ asks every question of its questions.json in each retrieval mode, and with the p
 - page: for a PDF set, of the answering passages in the top 3, those that cite the expected page.
 
     python bench/docsets_eval.py                          # every set, default settings
-    python bench/docsets_eval.py --sets pydantic,flask --heading-context --passage-tokens 192
+    python bench/docsets_eval.py --sets pydantic,flask --no-heading-context --section-tokens 192
     python bench/docsets_eval.py --json                   # also bench/results/docsets.json
 
 Not part of the test run: a first build of every set takes several minutes.
@@ -136,7 +136,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sets", help="comma-separated set names (default: every set and the article)")
     parser.add_argument("--section-tokens", type=int, help="target passage size of documents with sections")
-    parser.add_argument("--heading-context", action="store_true", help="embed passages after their heading path")
+    parser.add_argument("--no-heading-context", action="store_true", help="embed passages without their heading path")
     parser.add_argument("--no-baseline", action="store_true", help="skip the plain-paragraph baseline")
     parser.add_argument("--min-score", type=float, help="the confidence threshold (default: the setting's)")
     parser.add_argument("--json", action="store_true", help="also write bench/results/docsets.json")
@@ -149,17 +149,21 @@ def main() -> int:
         settings = settings.with_values({"min_score": args.min_score})
     if args.section_tokens:
         settings = settings.with_values({"section_tokens": args.section_tokens})
-    variant = f"sections-{settings.section_tokens}" + ("-heading" if args.heading_context else "")
+    variant = f"sections-{settings.section_tokens}" + ("-noheading" if args.no_heading_context else "")
     rows: list[Row] = []
     timings: dict[str, float] = {}
     for name, corpus, questions_path in sets(args.sets.split(",") if args.sets else None):
         questions = json.loads(questions_path.read_text(encoding="utf-8"))
-        base = replace(settings.indexing, heading_context=args.heading_context)
+        base = replace(settings.indexing, heading_context=not args.no_heading_context)
         retriever, timings[f"{name}/{variant}"] = _open(name, corpus, variant, settings, base)
         set_rows = [score(name, retriever, questions, mode, str(mode)) for mode in MODES]
         if not args.no_baseline and name != "article":  # plain text has no sections: the baseline is the default
             plain, timings[f"{name}/plain"] = _open(
-                name, corpus, f"plain-{settings.passage_tokens}", settings, replace(base, sections=False)
+                name,
+                corpus,
+                f"plain-{settings.passage_tokens}",
+                settings,
+                replace(base, sections=False, heading_context=False),
             )
             set_rows.append(score(name, plain, questions, Mode.HYBRID, "plain baseline (hybrid)"))
         rows += set_rows

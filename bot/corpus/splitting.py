@@ -48,7 +48,7 @@ class SplitSettings:
     rules: int = CUT_RULES
     sections: bool = True  # cut a document with sections by section (False: by paragraphs, as plain text)
     section_tokens: int = 256  # the target of a document with sections (bot.corpus.sections)
-    heading_context: bool = False  # embed each passage after its heading path (README "Passage size")
+    heading_context: bool = True  # embed each passage of a section after its heading path (README "Passage size")
 
     @classmethod
     def from_manifest(cls, recorded: dict[str, int]) -> SplitSettings:
@@ -60,7 +60,7 @@ class SplitSettings:
             rules=int(recorded.get("rules", 1)),
             sections=bool(recorded.get("sections", True)),
             section_tokens=int(recorded.get("section_tokens", 256)),
-            heading_context=bool(recorded.get("heading_context", False)),
+            heading_context=bool(recorded.get("heading_context", False)),  # older indexes had none
         )
 
 

@@ -20,4 +20,4 @@ class IndexConfig:
     sections: bool = True  # cut documents with sections by section (False: by paragraphs, the plain baseline)
     include: tuple[str, ...] = ()  # gitignore-style patterns of the files to index (bot.corpus.selection)
     exclude: tuple[str, ...] = ()  # added to the default exclusions
-    heading_context: bool = False  # embed each passage after its heading path (README "Passage size")
+    heading_context: bool = True  # embed each passage after its heading path (README "Passage size")
