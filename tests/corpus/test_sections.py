@@ -108,7 +108,7 @@ def test_short_blocks_of_a_section_merge_up_to_the_target() -> None:
 
 
 def test_no_passage_exceeds_the_model_limit_even_with_its_context() -> None:
-    for options in ({}, {"heading_context": True}, {"section_tokens": 128}):
+    for options in ({}, {"heading_context": False}, {"section_tokens": 128}):
         assert all(pieces(embedded(cut)) <= LIMIT for cut in cuts(guide(), **options))
 
 
@@ -131,11 +131,14 @@ def test_a_long_code_block_is_cut_at_line_ends_and_a_short_one_kept_whole() -> N
 
 def test_a_long_table_repeats_its_header_row_as_context() -> None:
     doc = guide()
-    table = [c for c in cuts(doc) if c.passage.text.startswith("opt")]
-    first = next(c for c in cuts(doc) if c.passage.text.startswith("name | default | meaning"))
-    assert table and first.context == ""
-    assert all(c.context == "name | default | meaning" for c in table)
+    found = cuts(doc)
+    table = [c for c in found if c.passage.text.startswith("opt")]
+    first = next(c for c in found if c.passage.text.startswith("name | default | meaning"))
+    assert table and first.context == "Guide › Options"
+    assert all(c.context == "Guide › Options\nname | default | meaning" for c in table)
     assert all(pieces(embedded(c)) <= LIMIT for c in table)
+    without = [c for c in cuts(doc, heading_context=False) if c.passage.text.startswith("opt")]
+    assert without and all(c.context == "name | default | meaning" for c in without)
 
 
 def test_small_blocks_join_a_neighbour() -> None:
