@@ -147,7 +147,7 @@ def write_sample_corpus(workdir: Path, data: Path = SCIFACT, docs: int | None = 
     settings = settings_for(workdir)
     folder = settings.corpus_dir
     write_corpus(replace(dataset, corpus=corpus), folder)
-    for extra in sorted(folder.glob("*.md"))[len(corpus) :]:  # left by an earlier, larger sample
+    for extra in sorted(folder.glob("*.md")) + sorted(folder.glob("*.txt"))[len(corpus) :]:  # older runs
         extra.unlink()
     return settings, len(corpus)
 

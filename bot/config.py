@@ -64,8 +64,12 @@ ENV_VARS = {
     "hybrid_weight": "CITEBOT_HYBRID_WEIGHT",
     "passage_tokens": "CITEBOT_PASSAGE_TOKENS",
     "overlap_sentences": "CITEBOT_OVERLAP_SENTENCES",
+    "section_tokens": "CITEBOT_SECTION_TOKENS",
     "encoder": "CITEBOT_ENCODER",
     "quantize": "CITEBOT_QUANTIZE",
+    "include": "CITEBOT_INCLUDE",
+    "exclude": "CITEBOT_EXCLUDE",
+    "source_url": "CITEBOT_SOURCE_URL",
     "discord_token": "DISCORD_TOKEN",
     "discord_api_base": "DISCORD_API_BASE",
     "discord_gateway_url": "DISCORD_GATEWAY_URL",
@@ -100,6 +104,7 @@ _RANGES: dict[str, tuple[float | None, float | None]] = {
     "max_hits_per_doc": (1, None),
     "hybrid_weight": (0.0, None),
     "passage_tokens": (8, 512),
+    "section_tokens": (8, 512),
     "overlap_sentences": (0, None),
     "discord_cooldown_seconds": (0.0, None),
     "build_wait_seconds": (0.0, None),
@@ -121,8 +126,12 @@ class Settings:
     hybrid_weight: float = 0.25  # weight of normalized BM25 beside the similarity; tuned on SciFact train
     passage_tokens: int = 128  # target passage size in word pieces
     overlap_sentences: int = 1
+    section_tokens: int = 256  # target passage size for documents with sections (the model reads 256 at most)
     encoder: str = "auto"  # auto | onnx | sentence-transformers (query-time encoder)
     quantize: bool = True  # int8 ONNX encoder for the index and questions; measured in README "Performance"
+    include: tuple[str, ...] = ()  # gitignore-style patterns of the corpus files to index (default: all)
+    exclude: tuple[str, ...] = ()  # patterns excluded besides the defaults (bot.corpus.selection)
+    source_url: str | None = None  # published address of a source file, "{path}" its path without extension
     discord_token: Secret | None = field(default=None, repr=False)
     discord_api_base: str | None = None
     discord_gateway_url: str | None = None
@@ -190,11 +199,14 @@ class Settings:
             model=self.model,
             passage_tokens=self.passage_tokens,
             overlap_sentences=self.overlap_sentences,
+            section_tokens=self.section_tokens,
             quantize=self.quantize,
             build_wait_seconds=self.build_wait_seconds,
             max_document_mb=self.max_document_mb,
             follow_links=self.follow_links,
             database=self.database,
+            include=self.include,
+            exclude=self.exclude,
         )
 
     @property
@@ -212,6 +224,9 @@ class Settings:
             encoder=self.encoder,
             follow_links=self.follow_links,
             database=self.database,
+            source_url=self.source_url,
+            include=self.include,
+            exclude=self.exclude,
         )
 
 
@@ -245,6 +260,8 @@ def _convert(name: str, value: Any) -> Any:
             return float(value)  # nan and infinities are refused by the range check, naming the range
         if kind is Mode:
             return Mode.parse(value, variable)
+        if typing.get_origin(kind) is tuple:  # patterns: one per line or separated by commas
+            return tuple(part.strip() for part in value.replace(",", "\n").splitlines() if part.strip())
         if typing.get_origin(kind) is frozenset:
             return frozenset(int(part) for part in value.replace(",", " ").split())
         return kind(value)  # Path, str, Secret
@@ -258,4 +275,3 @@ def read_dotenv(path: Path) -> dict[str, str]:
     from dotenv import dotenv_values
 
     return {key: value for key, value in dotenv_values(path, encoding="utf-8").items() if value is not None}
-

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,12 @@ class Document:
 
 @dataclass(frozen=True)
 class Passage:
-    """A span of a document. Invariant: document.text[start:end] == text."""
+    """A span of a document. Invariant: document.text[start:end] == text.
+
+    `paragraph` is the 1-based paragraph (or block, in a document with sections) it starts in;
+    `section` its heading path, `anchor` the section's link target, `page` its 1-based PDF page,
+    `lines` the first and last line of its blocks in the source file (None when unknown, and for PDF).
+    """
 
     id: str
     doc_id: str
@@ -69,11 +75,22 @@ class Passage:
     start: int
     end: int
     text: str
+    section: tuple[str, ...] = ()
+    anchor: str | None = None
+    page: int | None = None
+    lines: tuple[int, int] | None = None
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> Passage:
+        """A passage from its stored JSON object (lists back to tuples)."""
+        lines = raw.get("lines")
+        return cls(**{**raw, "section": tuple(raw.get("section", ())), "lines": tuple(lines) if lines else None})
 
 
 @dataclass(frozen=True)
 class Hit:
-    """One ranked passage. `score` is cosine similarity in [-1, 1]; higher is better."""
+    """One ranked passage. `score` is the score that ranks it (bot.retrieval.ranking); higher is better.
+    `url` links to the passage's section or page when the document's address is known."""
 
     passage: Passage
     document: DocumentInfo
@@ -81,6 +98,7 @@ class Hit:
     rank: int
     highlight: str
     caveat: str | None = None  # when the answer is not confident: "low confidence", or "not an answer" (no figure)
+    url: str | None = None
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,10 @@ from bot.evaluation.questions import (
     leave_one_out,
     load_questions,
     outcomes,
+    separation,
     tally,
     unmatched,
+    warnings,
 )
 from bot.retrieval.answer_kind import wanted_kind
 
@@ -78,6 +80,8 @@ def calibration(results: list[Outcome], configured: float) -> dict[str, Any]:
         }
 
     right, answerable, flagged, unanswerable = leave_one_out(results)
+    files = [o.top_file_right for o in results if o.top_file_right is not None]
+    overlap = separation(results)
     return {
         "configured": point(configured),
         "best": point(best),
@@ -92,6 +96,9 @@ def calibration(results: list[Outcome], configured: float) -> dict[str, Any]:
             name: {"right": done, "total": total} for name, (done, total) in by_category(results, configured).items()
         },
         "missed": [asdict(o) for o in results if not handled_right(o, configured)],
+        "right_file_first": {"right": sum(files), "total": len(files)} if files else None,
+        "separation": None if overlap is None else round(overlap, 4),
+        "warnings": warnings(results, best),
     }
 
 
@@ -154,6 +161,12 @@ def _outro(report: dict[str, Any]) -> list[str]:
         f"To use it: CITEBOT_MIN_SCORE={_number(best['threshold'])} (now {_number(configured['threshold'])})."
         if best["balanced_accuracy"] > configured["balanced_accuracy"]
         else f"The configured threshold {_number(configured['threshold'])} does as well.",
+        *(
+            [f"Right file first: {_share(report['right_file_first']['right'], report['right_file_first']['total'])}."]
+            if report["right_file_first"]
+            else []
+        ),
+        *(f"warning: {warning['message']}" for warning in report["warnings"]),
         "",
         f"At the configured threshold {_number(configured['threshold'])}, by category of question:",
         *(f"  {name:40} {c['right']:>3}/{c['total']} handled right" for name, c in report["by_category"].items()),

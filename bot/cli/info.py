@@ -17,7 +17,14 @@ def run(args: argparse.Namespace, settings: Settings, environment: Environment) 
     config = settings.retrieval
     where, manifest = inspect_current(config.index_dir, config.database)  # every file checked, as `ask` needs
     check_model(manifest, settings.model)
-    changes = corpus_changes(manifest.fingerprints(), manifest.skipped, settings.corpus_dir, settings.follow_links)
+    changes = corpus_changes(
+        manifest.fingerprints(),
+        manifest.skipped,
+        settings.corpus_dir,
+        settings.include,
+        settings.exclude,
+        settings.follow_links,
+    )
     state = f"stale: {changes.describe()}; run `citebot index`" if changes.stale else "current"
     if outdated_cut(manifest, CUT_RULES):
         state += f" ({OUTDATED_CUT}; run `citebot index`)"

@@ -14,6 +14,7 @@ from dataclasses import asdict
 from typing import Any
 
 from bot.records import Answer, Hit, IndexInfo
+from bot.retrieval.citation import citation
 
 
 def answer_json(answer: Answer) -> dict[str, Any]:
@@ -28,6 +29,11 @@ def answer_json(answer: Answer) -> dict[str, Any]:
                 "text": hit.passage.text,
                 "highlight": hit.highlight,
                 "document": asdict(hit.document),
+                "section": list(hit.passage.section),
+                "anchor": hit.passage.anchor,
+                "url": hit.url,
+                "page": hit.passage.page,
+                "lines": list(hit.passage.lines) if hit.passage.lines else None,
                 "paragraph": hit.passage.paragraph,
                 "start": hit.passage.start,
                 "end": hit.passage.end,
@@ -82,13 +88,13 @@ def heading(answer: Answer) -> list[str]:
     return lines
 
 
-def citation(hit: Hit) -> tuple[str, str]:
-    """The line naming a passage's document, paragraph and score, and the line saying where it is from."""
+def citation_lines(hit: Hit) -> tuple[str, str]:
+    """The line naming a passage (rank, citation: heading path, file and lines or page (bot.retrieval.citation),
+    score, caveat) and the line saying where it is from (date, link or source)."""
     doc = hit.document
-    where = ", ".join(part for part in (doc.date, doc.url or doc.source) if part)
+    where = ", ".join(part for part in (doc.date, hit.url or doc.url or doc.source) if part)
     caveat = f" ({hit.caveat})" if hit.caveat else ""
-    header = f"[{hit.rank}] {doc.title}, paragraph {hit.passage.paragraph}  score {hit.score:.2f}{caveat}"
-    return header, where
+    return f"[{hit.rank}] {citation(hit)}  score {hit.score:.2f}{caveat}", where
 
 
 def bold_range(text: str, highlight: str) -> tuple[int, int] | None:
@@ -98,7 +104,7 @@ def bold_range(text: str, highlight: str) -> tuple[int, int] | None:
 
 
 def _hit_lines(hit: Hit, width: int) -> list[str]:
-    header, where = citation(hit)
+    header, where = citation_lines(hit)
     text, bold = hit.passage.text, bold_range(hit.passage.text, hit.highlight)
     quoted = text if bold is None else f"{text[: bold[0]]}**{text[bold[0] : bold[1]]}**{text[bold[1] :]}"
     body = textwrap.fill(quoted, width=width, initial_indent="    ", subsequent_indent="    ", break_on_hyphens=False)

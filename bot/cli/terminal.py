@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from bot.cli.environment import Environment
-from bot.cli.render import answer_width, bold_range, citation, heading
+from bot.cli.render import answer_width, bold_range, citation_lines, heading
 from bot.markup import Span, pieces
 from bot.records import Answer
 
@@ -46,7 +46,7 @@ def print_answer(answer: Answer, environment: Environment, width: int | None = N
     for line in heading(answer):
         out.print(Text(line))
     for hit in answer.hits:
-        header, where = citation(hit)
+        header, where = citation_lines(hit)
         out.print(Text(header))
         indented(out, Text(where, style="dim" if styled else ""))
         indented(out, passage(hit.passage.text, hit.highlight, styled=styled))

@@ -4,13 +4,12 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from bot.corpus.readers import FORMATS, reader_for
-from bot.errors import CorpusError
+from bot.corpus.selection import scan_corpus
 from bot.printable import printable
 from bot.records import Document, DocumentInfo
 
@@ -34,66 +33,18 @@ def content_hash(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
-def corpus_files(root: Path, warn: Warn | None = None, outside_links: bool = False) -> list[Path]:
-    """Every file under `root` whose extension is .txt or one a reader knows, sorted, hidden files and
-    folders skipped.
-
-    Also skipped, with a warning through `warn` when given: links to files outside `root` (unless
-    `outside_links`), linked folders (never followed), folders that cannot be read, and names that
-    are not valid UTF-8. Walks with os.walk on plain strings: on every cold `ask` (the freshness
-    check) this is several times faster than pathlib's rglob on a corpus of thousands of files.
-    """
-    if not root.exists():
-        raise CorpusError(f"The corpus folder {root} does not exist; create it and put documents in it.")
-    if not root.is_dir():
-        raise CorpusError(f"The corpus {root} is a file, not a folder; give the folder that holds it (--corpus DIR).")
-    if not os.access(root, os.R_OK | os.X_OK):
-        raise CorpusError(f"The corpus folder {root} cannot be read (permission denied).")
-    say = warn or (lambda message: None)
-    real_root = os.path.realpath(root)
-
-    def unreadable(error: OSError) -> None:
-        name = os.path.relpath(error.filename, root) if error.filename else "?"
-        say(f"skipped folder {printable(name)}: cannot read it ({error.strerror or error}).")
-
-    found = []
-    for folder, subfolders, names in os.walk(root, onerror=unreadable):
-        kept = []
-        for name in subfolders:
-            path = os.path.join(folder, name)
-            if name.startswith("."):
-                continue
-            if os.path.islink(path):
-                say(f"skipped folder {printable(os.path.relpath(path, root))}: it is a link, and citebot does not "
-                    "follow linked folders; move or copy its documents into the corpus.")
-                continue
-            kept.append(name)
-        subfolders[:] = kept
-        for name in names:
-            path = os.path.join(folder, name)
-            if name.startswith(".") or not name.lower().endswith(SUFFIXES):
-                continue
-            relative = os.path.relpath(path, root)
-            if not _is_utf8(relative):
-                say(f"skipped {printable(relative)}: its name is not valid UTF-8; rename the file.")
-            elif os.path.islink(path) and not outside_links and not _inside(os.path.realpath(path), real_root):
-                say(f"skipped {printable(relative)}: it links to a file outside the corpus folder "
-                    "(set CITEBOT_FOLLOW_LINKS=true to index such links).")
-            elif os.path.isfile(path):
-                found.append(path)
-    return [Path(path) for path in sorted(found)]
+def corpus_files(
+    root: Path,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    warn: Warn | None = None,
+    outside_links: bool = False,
+) -> list[Path]:
+    """Every file under `root` whose extension is .txt or one a reader knows, sorted, selected by the
+    include and exclude patterns, links and unusable names skipped with a warning (bot.corpus.selection)."""
+    return scan_corpus(root, SUFFIXES, include, exclude, warn, outside_links).files
 
 
-def _is_utf8(name: str) -> bool:
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:  # a byte os.fsdecode could not decode, kept as a lone surrogate
-        return False
-    return True
-
-
-def _inside(path: str, folder: str) -> bool:
-    return os.path.commonpath([path, folder]) == folder
 
 
 def read_document(path: Path, root: Path, warn: Warn) -> Document | None:

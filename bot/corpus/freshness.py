@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,7 +37,12 @@ class CorpusChanges:
 
 
 def corpus_changes(
-    indexed: Mapping[str, Fingerprint], skipped: Mapping[str, list[int]], corpus_dir: Path, outside_links: bool = False
+    indexed: Mapping[str, Fingerprint],
+    skipped: Mapping[str, list[int]],
+    corpus_dir: Path,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    outside_links: bool = False,
 ) -> CorpusChanges:
     """Files added, changed or removed since the build. Size and mtime first; a hash only when they differ.
 
@@ -45,7 +50,10 @@ def corpus_changes(
     read any more counts as unreadable: the index is still fine, and answers from it.
     """
     try:
-        files = {document_id(path, corpus_dir): path for path in corpus_files(corpus_dir, outside_links=outside_links)}
+        files = {
+            document_id(path, corpus_dir): path
+            for path in corpus_files(corpus_dir, include, exclude, outside_links=outside_links)
+        }
     except CorpusError:
         files = {}
     known = indexed

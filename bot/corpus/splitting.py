@@ -13,15 +13,21 @@ import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.records import Document, Passage
+
+if TYPE_CHECKING:
+    from bot.corpus.sections import Cut
 
 TokenSpans = Callable[[str], list[tuple[int, int]]]
 
 SPECIAL_TOKENS = 2  # [CLS] and [SEP]
 HEADING_TOKENS = 24  # a one-line paragraph of at most this many word pieces can be a heading
 WAITING_TOKENS = 64  # at most this many word pieces of headings open one passage
-CUT_RULES = 2  # the version of the cutting rules (2: headings open the passage below them)
+# The version of the cutting rules (2: headings open the passage below them; 3: documents with sections
+# are cut by section, bot.corpus.sections, and passages carry their section, anchor, page and lines).
+CUT_RULES = 3
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _LINE = re.compile(r"\n")
@@ -40,6 +46,22 @@ class SplitSettings:
     target_tokens: int = 128
     overlap_sentences: int = 1
     rules: int = CUT_RULES
+    sections: bool = True  # cut a document with sections by section (False: by paragraphs, as plain text)
+    section_tokens: int = 256  # the target of a document with sections (bot.corpus.sections)
+    heading_context: bool = True  # embed each passage of a section after its heading path (README "Passage size")
+
+    @classmethod
+    def from_manifest(cls, recorded: dict[str, int]) -> SplitSettings:
+        """The settings an index records (an older index lacks the newer fields: their defaults)."""
+        return cls(
+            max_tokens=int(recorded["max_tokens"]),
+            target_tokens=int(recorded["target_tokens"]),
+            overlap_sentences=int(recorded["overlap_sentences"]),
+            rules=int(recorded.get("rules", 1)),
+            sections=bool(recorded.get("sections", True)),
+            section_tokens=int(recorded.get("section_tokens", 256)),
+            heading_context=bool(recorded.get("heading_context", False)),  # older indexes had none
+        )
 
 
 def paragraph_spans(text: str, start: int = 0) -> list[tuple[int, int]]:
@@ -78,7 +100,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
     return (start, end) if end > start else None
 
 
-class _TokenCounter:
+class TokenCounter:
     """Word-piece counts of character spans of one paragraph, from a single tokenizer call."""
 
     def __init__(self, text: str, start: int, end: int, token_spans: TokenSpans) -> None:
@@ -109,6 +131,22 @@ class _TokenCounter:
 
 
 def split_document(document: Document, settings: SplitSettings, token_spans: TokenSpans) -> list[Passage]:
+    """Cut a document into passages: by section when a reader found sections (bot.corpus.sections), else
+    within paragraphs, at sentence bounds, overlapping by whole sentences."""
+    return [cut.passage for cut in split_for_embedding(document, settings, token_spans)]
+
+
+def split_for_embedding(document: Document, settings: SplitSettings, token_spans: TokenSpans) -> list[Cut]:
+    """The passages of `split_document`, each with the context embedded in front of it (see Cut)."""
+    from bot.corpus.sections import Cut, locate, split_sections
+
+    if document.sections and settings.sections:
+        return split_sections(document, settings, token_spans)
+    passages = split_paragraphs(document, settings, token_spans)
+    return [Cut(passage) for passage in (locate(document, passages) if document.sections else passages)]
+
+
+def split_paragraphs(document: Document, settings: SplitSettings, token_spans: TokenSpans) -> list[Passage]:
     """Cut a document into passages: within paragraphs, at sentence bounds, overlapping by whole sentences.
 
     A passage's `paragraph` is the (1-based) paragraph it starts in. Each paragraph is tokenized once.
@@ -127,7 +165,7 @@ def split_document(document: Document, settings: SplitSettings, token_spans: Tok
     waiting: list[tuple[int, int]] = []  # headings waiting to open the next passage
     waiting_pieces = 0
     for number, (p_start, p_end) in enumerate(paragraphs, start=1):
-        counter = _TokenCounter(document.text, p_start, p_end, token_spans)
+        counter = TokenCounter(document.text, p_start, p_end, token_spans)
         pieces = counter.count(p_start, p_end)
         if number < len(paragraphs) and _is_heading(document, p_start, p_end, pieces):
             if waiting and waiting_pieces + pieces > WAITING_TOKENS:  # a run of short lines: no heading waits long
@@ -147,7 +185,7 @@ def split_document(document: Document, settings: SplitSettings, token_spans: Tok
         elif waiting:
             add(waiting[0][0], waiting[-1][1])
         waiting, waiting_pieces = [], 0
-        for w_start, w_end in _windows(units, counter.count, target, settings.overlap_sentences):
+        for w_start, w_end in windows(units, counter.count, target, settings.overlap_sentences):
             add(w_start, w_end)
     return passages
 
@@ -162,7 +200,7 @@ def _is_heading(document: Document, start: int, end: int, pieces: int) -> bool:
     return pieces <= HEADING_TOKENS and not line.rstrip(_CLOSERS).endswith(_SENTENCE_STOPS)
 
 
-def _windows(
+def windows(
     units: list[tuple[int, int]], count: Callable[[int, int], int], target: int, overlap: int
 ) -> list[tuple[int, int]]:
     """Greedily pack consecutive units (sentences) up to `target` pieces; each window repeats the

@@ -15,6 +15,7 @@ from discord.utils import escape_markdown
 
 from bot.markup import Piece, Span, pieces
 from bot.records import Answer, Hit
+from bot.retrieval.citation import heading, location
 
 CONTENT_MAX = 2000
 DESCRIPTION_MAX = 4096
@@ -156,8 +157,8 @@ def _web_url(url: str | None) -> str | None:
 
 def _footer(hit: Hit, shortened: bool) -> str:
     doc = hit.document
-    parts = [f"paragraph {hit.passage.paragraph}", f"score {hit.score:.2f}"]
-    parts += [part for part in (doc.date, None if _web_url(doc.url) else doc.source) if part]
+    parts = [f"{doc.id}, {location(hit.passage)}", f"score {hit.score:.2f}"]
+    parts += [part for part in (doc.date,) if part]
     parts += [part for part in (hit.caveat, "shortened" if shortened else None) if part]
     return shorten(" · ".join(parts), FOOTER_MAX)
 
@@ -166,9 +167,9 @@ def hit_embeds(hits: Sequence[Hit]) -> list[discord.Embed]:
     """One embed per hit, the passages sharing what Discord's 6,000-character total leaves."""
     embeds = []
     for hit in hits:
-        title = shorten(escape_markdown(f"{hit.rank}. {hit.document.title}"), TITLE_MAX)
+        title = shorten(escape_markdown(f"{hit.rank}. {heading(hit)}"), TITLE_MAX)
         embed = discord.Embed(
-            title=title, url=_web_url(hit.document.url), colour=LOW_CONFIDENCE if hit.caveat else CONFIDENT
+            title=title, url=_web_url(hit.url or hit.document.url), colour=LOW_CONFIDENCE if hit.caveat else CONFIDENT
         )
         embed.set_footer(text=_footer(hit, shortened=True))  # the longest footer it may get
         embeds.append(embed)

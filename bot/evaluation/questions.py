@@ -4,7 +4,8 @@ Used to calibrate the confidence threshold (`CITEBOT_MIN_SCORE`) on data: by `ci
 on any corpus, and by the tests on the seed article.
 
 A question set is JSON: {"answerable": [{"question": ..., "expect": text of the passage that
-answers it}, ...], "unanswerable": [{"question": ..., "why": "other topic"}, ...]}.
+answers it, "file": optionally the answering document's path, "page": and its PDF page}, ...],
+"unanswerable": [{"question": ..., "why": "other topic"}, ...]}.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import numpy as np
 
 from bot.errors import BadQuestion, QuestionSetError
 from bot.retrieval.answer_kind import missing_kind
+from bot.retrieval.citation import location
 from bot.retrieval.question import clean_question
 from bot.retrieval.retriever import Retriever, is_answered
 
@@ -27,6 +29,8 @@ class Question:
     text: str  # as cleaned for retrieval
     expect: str | None  # the text of the passage that answers it; None if the documents cannot
     category: str  # "answerable", or why the documents cannot answer it (other topic, near miss, ...)
+    file: str | None = None  # the answering document's id (its path in the corpus), when the set says
+    page: int | None = None  # the answering PDF page, when the set says
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,7 @@ class Outcome:
     figure_stated: bool  # the first passage states the figure the question asks for, if any (answer_kind)
     category: str  # "answerable", or why the documents cannot answer it
     top_where: str = ""  # the first passage: "paragraph N of DOCUMENT_ID"
+    top_file_right: bool | None = None  # the first passage is from the expected file (None: the set names none)
 
 
 def load_questions(path: Path) -> list[Question]:
@@ -74,7 +79,7 @@ def _questions(data: Any, key: str, path: Path) -> list[Question]:
     for number, item in enumerate(items, start=1):
         where = f"{key} question {number} in {path}"
         needed, allowed = (
-            (("question", "expect"), {"question", "expect"})
+            (("question", "expect"), {"question", "expect", "file", "page"})
             if key == "answerable"
             else (("question",), {"question", "why"})
         )
@@ -86,14 +91,21 @@ def _questions(data: Any, key: str, path: Path) -> list[Question]:
             )
         if key == "answerable" and not item["expect"].strip():
             raise QuestionSetError(f'{where.capitalize()} has an empty "expect".')
-        if not isinstance(item.get("why", ""), str):
-            raise QuestionSetError(f'{where.capitalize()} has a "why" that is not text.')
+        if not isinstance(item.get("why", ""), str) or not isinstance(item.get("file", ""), str):
+            raise QuestionSetError(
+                f'{where.capitalize()} has a "{"why" if key != "answerable" else "file"}" that is not text.'
+            )
+        page = item.get("page")
+        if page is not None and (not isinstance(page, int) or isinstance(page, bool) or page < 1):
+            raise QuestionSetError(f'{where.capitalize()} has a "page" that is not a page number (1 or more).')
         try:
             text, _ = clean_question(item["question"])
         except BadQuestion:
             raise QuestionSetError(f"{where.capitalize()} is empty.") from None
         category = "answerable" if key == "answerable" else item.get("why") or "unanswerable"
-        questions.append(Question(text, item["expect"] if key == "answerable" else None, category))
+        questions.append(
+            Question(text, item["expect"] if key == "answerable" else None, category, item.get("file"), page)
+        )
     return questions
 
 
@@ -118,7 +130,8 @@ def _outcome(retriever: Retriever, question: Question) -> Outcome:
         top_correct=question.expect is not None and question.expect in top.passage.text,
         figure_stated=missing_kind(question.text, top.passage.text) is None,
         category=question.category,
-        top_where=f"paragraph {top.passage.paragraph} of {top.passage.doc_id}",
+        top_where=f"{location(top.passage)} of {top.passage.doc_id}",
+        top_file_right=None if question.file is None else top.passage.doc_id == question.file,
     )
 
 
@@ -189,3 +202,47 @@ def leave_one_out(results: list[Outcome]) -> tuple[int, int, int, int]:
         flagged += not o.answerable and ok
     answerable = sum(o.answerable for o in results)
     return right, answerable, flagged, len(results) - answerable
+
+
+FEW_ANSWERED = 0.5  # a best threshold answering fewer than this share of answerable questions is no good
+SEPARATION = 0.75  # below this chance that an answered question outscores an unanswerable one: overlap
+
+
+def separation(results: list[Outcome]) -> float | None:
+    """The chance that an answerable question answered with the expected passage outscores an unanswerable
+    one that only a threshold can flag (the area under the ROC curve); None when either side is empty."""
+    right = np.array([o.top_score for o in results if o.answerable and o.top_correct and o.figure_stated])
+    wrong = np.array([o.top_score for o in results if not o.answerable and o.figure_stated])
+    if not len(right) or not len(wrong):
+        return None
+    above = (right[:, None] > wrong[None, :]).sum() + 0.5 * (right[:, None] == wrong[None, :]).sum()
+    return float(above / (len(right) * len(wrong)))
+
+
+def warnings(results: list[Outcome], best: float) -> list[dict[str, str]]:
+    """What makes the best threshold a poor guide, each with what the user can do instead."""
+    found: list[dict[str, str]] = []
+    right, answerable, _, _ = tally(results, best)
+    first = sum(o.top_correct for o in results if o.answerable)
+    if answerable and right < FEW_ANSWERED * answerable:
+        found.append(
+            {
+                "kind": "few answered",
+                "message": f"At its best threshold citebot answers only {right} of the {answerable} answerable "
+                f"questions right (the expected passage comes first for {first}). Instead: show several passages "
+                "(-k 3) and let readers judge them, take a lower CITEBOT_MIN_SCORE to answer more at the cost of "
+                "flagging fewer, and check that each expect text is what the passage says.",
+            }
+        )
+    overlap = separation(results)
+    if overlap is not None and overlap < SEPARATION:
+        found.append(
+            {
+                "kind": "overlap",
+                "message": f"Answerable and unanswerable questions score alike (an answered one outscores an "
+                f"unanswerable one {overlap:.0%} of the time): no threshold separates them. Instead: treat "
+                '"answered" as a hint, not a verdict (show the passages with their scores); try another '
+                "--mode; or add the missing topics to the documents, since a near miss scores like an answer.",
+            }
+        )
+    return found

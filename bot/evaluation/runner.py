@@ -50,11 +50,11 @@ class EvalResult:
 
 
 def write_corpus(dataset: BeirDataset, folder: Path) -> dict[str, str]:
-    """Write each BEIR document as a Markdown file with its title in front matter; map file id -> BEIR id."""
+    """Write each BEIR document as a text file with its title in front matter; map file id -> BEIR id."""
     folder.mkdir(parents=True, exist_ok=True)
     names = {}
     for number, doc in enumerate(dataset.corpus):
-        name = f"{number:07d}.md"
+        name = f"{number:07d}.txt"  # plain text with front matter: abstracts are not Markdown
         title = " ".join(doc.title.split()) or doc.id
         text = f"---\ntitle: {title}\n---\n{doc.text}\n"
         path = folder / name

@@ -22,3 +22,8 @@ class IndexConfig:
     max_document_mb: float = 10.0  # larger documents are skipped with a warning (0: no limit)
     follow_links: bool = False  # index links to files outside the corpus folder
     database: DatabaseConfig | None = None  # set: the index lives in Postgres, not in index_dir
+    section_tokens: int = 256  # target passage size for documents with sections
+    sections: bool = True  # cut documents with sections by section (False: by paragraphs, the plain baseline)
+    include: tuple[str, ...] = ()  # gitignore-style patterns of the files to index (bot.corpus.selection)
+    exclude: tuple[str, ...] = ()  # added to the default exclusions
+    heading_context: bool = True  # embed each passage after its heading path (README "Passage size")

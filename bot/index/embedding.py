@@ -12,10 +12,22 @@ from bot.index.vectors import Vectors
 from bot.records import Passage
 
 
-def embed_passages(encoder: Encoder, passages: Sequence[Passage], progress: ProgressFactory | None = None) -> Vectors:
-    """Encode every passage and each of its sentences in one batched pass, each distinct text once."""
+def embed_passages(
+    encoder: Encoder,
+    passages: Sequence[Passage],
+    progress: ProgressFactory | None = None,
+    contexts: Sequence[str] | None = None,
+) -> Vectors:
+    """Encode every passage and each of its sentences in one batched pass, each distinct text once.
+
+    A passage's context (its heading path, a table's header row; bot.corpus.sections.Cut) is embedded
+    on a line before the passage's own text; its sentences are embedded alone.
+    """
     spans = [sentence_spans(p.text, 0, len(p.text)) or [(0, len(p.text))] for p in passages]
-    texts = [p.text for p in passages]
+    texts = [
+        f"{context}\n{p.text}" if context else p.text
+        for p, context in zip(passages, contexts or [""] * len(passages), strict=True)
+    ]
     # Each distinct text is encoded once: overlapping passages repeat sentences, and a lone
     # sentence is its passage's own text.
     row_of = {text: row for row, text in enumerate(texts)}

@@ -223,8 +223,8 @@ class PassageTable(Sequence[Passage]):
             if not 0 <= row < len(self):
                 raise IndexError(row)
             try:
-                passage = Passage(**json.loads(self._data[self._starts[row] : self._ends[row]]))
-            except (ValueError, TypeError):
+                passage = Passage.from_json(json.loads(self._data[self._starts[row] : self._ends[row]]))
+            except (ValueError, TypeError, AttributeError):
                 raise IndexCorrupt(f"Line {row + 1} of {self._path} is not a passage", Remedy.REBUILD) from None
             self._parsed[row] = passage
         return passage

@@ -24,3 +24,8 @@ class RetrievalConfig:
     encoder: str = "auto"  # auto | onnx | sentence-transformers (query-time encoder)
     follow_links: bool = False  # links to files outside the corpus count as documents (freshness)
     database: DatabaseConfig | None = None  # set: the index lives in Postgres, not in index_dir
+    # The published address of a source file, "{path}" its path without extension (bot.retrieval.citation);
+    # applied when answering, so changing it needs no new index.
+    source_url: str | None = None
+    include: tuple[str, ...] = ()  # the corpus files indexed (bot.corpus.selection), to tell whether it is stale
+    exclude: tuple[str, ...] = ()

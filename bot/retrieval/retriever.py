@@ -17,6 +17,7 @@ from bot.index.open import open_backend
 from bot.index.store import OUTDATED_CUT, check_model, outdated_cut
 from bot.records import Answer, Hit, IndexInfo, Passage
 from bot.retrieval.answer_kind import wanted_kind
+from bot.retrieval.citation import passage_url, with_url
 from bot.retrieval.config import RetrievalConfig
 from bot.retrieval.mode import Mode
 from bot.retrieval.question import clean_question
@@ -36,9 +37,18 @@ class Retriever:
         self.manifest = index.manifest
         self.encoder = encoder
         self.passages = index.passages
-        self.documents = index.documents
+        self.documents = (
+            {doc_id: with_url(info, config.source_url) for doc_id, info in index.documents.items()}
+            if config.source_url
+            else index.documents
+        )
         changes = corpus_changes(
-            self.manifest.fingerprints(), self.manifest.skipped, config.corpus_dir, config.follow_links
+            self.manifest.fingerprints(),
+            self.manifest.skipped,
+            config.corpus_dir,
+            config.include,
+            config.exclude,
+            config.follow_links,
         )
         self.info = IndexInfo(
             built_at=self.manifest.built_at,
@@ -94,6 +104,7 @@ class Retriever:
                 rank=i,
                 highlight=passage.text[slice(*self.index.best_sentence(row, query))],
                 caveat=None if answered else "low confidence" if stated else "not an answer",
+                url=passage_url(self.documents[passage.doc_id].url, passage),
             )
             for i, ((passage, row, score), stated) in enumerate(zip(chosen, states, strict=True), start=1)
         )

@@ -131,3 +131,31 @@ def test_an_expected_text_found_nowhere_is_warned_about(
     err = capsys.readouterr().err
     assert "warning: the expected text of answerable question 1 is in no passage" in err
     assert "note: with fewer than 10 questions on a side" in err
+
+
+def test_a_set_naming_files_and_pages_is_accepted_and_right_file_first_reported(
+    article_settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    name = ARTICLE.name
+    path = write(
+        tmp_path,
+        {
+            "answerable": [
+                {"question": "Who did Hegseth meet in Tokyo?", "expect": "Gen Nakatani", "file": name},
+                {
+                    "question": "Where was Hegseth before Japan?",
+                    "expect": "Philippines",
+                    "file": "other.txt",
+                    "page": 2,
+                },
+            ],
+            "unanswerable": [{"question": "How do I make a sourdough starter?", "why": "other topic"}],
+        },
+    )
+    assert cli(article_settings, "calibrate", "--json", str(path)) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["right_file_first"] == {"right": 1, "total": 2}
+    assert isinstance(report["warnings"], list) and report["separation"] is not None
+    bad = write(tmp_path, {"answerable": [{"question": "q?", "expect": "x", "page": "two"}], "unanswerable": []})
+    with pytest.raises(Exception, match="page"):
+        load_questions(bad)

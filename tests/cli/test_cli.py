@@ -20,7 +20,7 @@ def test_ask_readable(article_settings: Settings, capsys: pytest.CaptureFixture[
     assert cli(article_settings, "ask", "Who did Hegseth meet in Tokyo?") == 0
     out = capsys.readouterr().out
     first = out.split("[2]")[0]
-    assert f"[1] {ARTICLE_TITLE}, paragraph 1" in first and "score 0." in first
+    assert f"[1] {ARTICLE_TITLE} · hegseth-japan-alliance.txt, paragraph 1" in first and "score 0." in first
     assert "**Tokyo – US Secretary of Defense Pete Hegseth met with Japanese Defense Minister Gen Nakatani" in first
 
 
@@ -31,8 +31,15 @@ def test_ask_json_matches_design(article_settings: Settings, capsys: pytest.Capt
     assert result["answered"] is True and len(result["results"]) == 2 and result["notices"] == []
     assert result["lacks"] is None
     top = result["results"][0]
-    assert set(top) == {"rank", "score", "text", "highlight", "document", "paragraph", "start", "end", "caveat"}
+    assert set(top) == {"rank", "score", "text", "highlight", "document", "paragraph", "start", "end", "caveat"} | {
+        "section",
+        "anchor",
+        "url",
+        "page",
+        "lines",
+    }
     assert top["caveat"] is None
+    assert (top["section"], top["anchor"], top["url"], top["page"], top["lines"]) == ([], None, None, None, None)
     assert set(top["document"]) == {"id", "title", "source", "url", "date"}
     assert top["document"]["title"] == ARTICLE_TITLE and top["paragraph"] == 1
     assert ARTICLE.read_text(encoding="utf-8")[top["start"] : top["end"]] == top["text"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -134,7 +135,7 @@ def test_a_long_one_sentence_lede_stays_its_own_passage() -> None:
     assert [p.text for p in passages] == [lede, "The two men spoke for an hour.", "They will meet again."]
 
 
-def split(text: str, title: str = "A title", **options: int) -> list[Passage]:
+def split(text: str, title: str = "A title", **options: Any) -> list[Passage]:
     document = make_document(text, title)
     check_passages(document, SplitSettings(**options))
     return split_document(document, SplitSettings(**options), reference_encoder().token_spans)

@@ -26,7 +26,8 @@ EPHEMERAL = 64
 def assert_cites_the_article(payload: dict[str, Any]) -> None:
     embed = payload["embeds"][0]
     assert embed["title"] == f"1. {ARTICLE_TITLE}"
-    assert embed["footer"]["text"].startswith("paragraph ") and " · score 0." in embed["footer"]["text"]
+    assert embed["footer"]["text"].startswith("hegseth-japan-alliance.txt, paragraph ")
+    assert " · score 0." in embed["footer"]["text"]
     assert "**" in embed["description"]  # the best sentence stands out
     assert 1 <= len(payload["embeds"]) <= 3
 

@@ -82,8 +82,24 @@ def test_citation_carries_title_paragraph_score_date_and_a_web_url_only() -> Non
     web, local = hit(1, "Text.", "Text.", url="https://example.org/a"), hit(2, "Text.", "Text.", url="file:///etc")
     first, second = hit_embeds([web, local])
     assert first.title == "1. Tokyo talks" and first.url == "https://example.org/a"
-    assert first.footer.text == "paragraph 2 · score 0.69 · 2025-03-30"
-    assert second.url is None and second.footer.text == "paragraph 3 · score 0.68 · 2025-03-30 · corpus/doc.txt"
+    assert first.footer.text == "doc, paragraph 2 · score 0.69 · 2025-03-30"
+    assert second.url is None and second.footer.text == "doc, paragraph 3 · score 0.68 · 2025-03-30"
+
+
+def test_a_passage_in_a_section_is_titled_by_its_heading_path_and_links_to_it() -> None:
+    code = "Use the middleware @everyone <@123>:\n\n```\napp.add_middleware(CORSMiddleware, allow_origins=['*'])\n```"
+    document = DocumentInfo(id="tutorial/cors.md", title="CORS", source="docs/tutorial/cors.md")
+    passage = Passage(
+        "tutorial/cors.md#3", document.id, 3, 0, len(code), code * 40, ("Tutorial", "CORS", "Use CORSMiddleware"),
+        "use-corsmiddleware", None, (40, 52),
+    )  # fmt: skip
+    url = "https://docs.example.com/tutorial/cors/#use-corsmiddleware"
+    embed = hit_embeds([Hit(passage, document, 0.71, 1, "Use the middleware", url=url)])[0]
+    assert embed.title == "1. Tutorial › CORS › Use CORSMiddleware" and embed.url == url
+    assert (embed.footer.text or "").startswith("tutorial/cors.md, lines 40-52 · score 0.71")
+    assert accepted("**Q:** How do I enable CORS?", [embed])
+    # shown as text; the bot sends with AllowedMentions.none(), so it pings no one (tests/discord/test_bot.py)
+    assert "@everyone" in (embed.description or "")
 
 
 def test_without_a_confident_match_only_the_nearest_passage_shows_marked_low() -> None:

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from bot.evaluation.questions import Outcome, best_threshold, handled_right, leave_one_out, tally
+from bot.evaluation.questions import (
+    Outcome,
+    best_threshold,
+    handled_right,
+    leave_one_out,
+    separation,
+    tally,
+    warnings,
+)
 
 
 def outcome(score: float, answerable: bool, correct: bool = True, figure_stated: bool = True) -> Outcome:
@@ -40,3 +48,17 @@ def test_best_threshold_may_lie_outside_all_scores() -> None:
     # for), so the best threshold answers both answerable ones: below the lowest score.
     results = [outcome(0.3, True), outcome(0.4, False, figure_stated=False), outcome(0.5, True)]
     assert best_threshold(results) < 0.3 and tally(results, best_threshold(results)) == (2, 2, 1, 1)
+
+
+def test_no_warning_when_a_threshold_separates_the_sides() -> None:
+    results = [outcome(0.6, True), outcome(0.5, True), outcome(0.3, False), outcome(0.1, False)]
+    assert separation(results) == 1.0 and warnings(results, best_threshold(results)) == []
+
+
+def test_warns_when_the_sides_overlap_and_when_few_are_answered() -> None:
+    mixed = [outcome(s, True) for s in (0.5, 0.4, 0.3)] + [outcome(s, False) for s in (0.55, 0.45, 0.35)]
+    found = {w["kind"]: w["message"] for w in warnings(mixed, best_threshold(mixed))}
+    assert "overlap" in found and "no threshold separates them" in found["overlap"] and "Instead" in found["overlap"]
+    wrong = [outcome(0.6, True, correct=False) for _ in range(3)] + [outcome(0.7, True), outcome(0.1, False)]
+    found = {w["kind"]: w["message"] for w in warnings(wrong, best_threshold(wrong))}
+    assert "only 1 of the 4 answerable" in found["few answered"] and "Instead" in found["few answered"]

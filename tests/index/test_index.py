@@ -57,9 +57,14 @@ def test_unchanged_corpus_loads_no_model(corpus_copy: Settings, monkeypatch: pyt
     def no_model(model: str, export: Path | None, notify: object) -> None:
         raise AssertionError("nothing changed, so nothing should be embedded")
 
+    def no_parsing(*args: object) -> None:
+        raise AssertionError("a file with the size and mtime the build recorded is not parsed again")
+
     monkeypatch.setattr(bot.index.builder, "load_encoder", no_model)
+    monkeypatch.setattr(bot.index.builder, "read_document", no_parsing)
     report = build_index(corpus_copy.indexing)
     assert report.unchanged == 1 and report.passages == 6
+    assert Retriever.open(corpus_copy.retrieval).documents["hegseth-japan-alliance.txt"].title.startswith("Defense")
 
 
 def test_full_rebuild_embeds_everything(corpus_copy: Settings) -> None:
@@ -91,6 +96,21 @@ def test_non_utf8_file_is_skipped_and_the_rest_indexed(corpus_copy: Settings) ->
     assert any("latin1.txt" in m and "UTF-8" in m for m in messages)
     assert report.skipped and report.unchanged == 1
     assert not Retriever.open(corpus_copy.retrieval).info.stale  # a skipped file is known, not news
+
+
+def test_the_summary_counts_what_was_read_and_skipped_by_kind_and_why(corpus_copy: Settings) -> None:
+    write(corpus_copy, "guide.md", "# Guide\n\n## Install\n\nRun the installer and follow its steps.\n")
+    write(corpus_copy, "empty.md", "\n\n")
+    for name in ("logo.png", "icon.png", "diagram.svg"):
+        (corpus_copy.corpus_dir / name).write_bytes(b"\x89PNG")
+    (corpus_copy.corpus_dir / "_build").mkdir()
+    write(corpus_copy, "_build/index.md", "# Built\n\nText.\n")
+    report = build_index(corpus_copy.indexing)
+    first, second = report.summary().split("\n")
+    assert first.startswith("Indexed 2 documents: 1 added")
+    assert second == "Read 1 .md, 1 .txt; skipped 1 .md: no text; skipped 2 .png, 1 .svg: not documents; " \
+        "excluded by pattern: 1 folder."  # fmt: skip
+    assert not Retriever.open(corpus_copy.retrieval).info.stale
 
 
 def test_stale_index_is_reported(corpus_copy: Settings) -> None:

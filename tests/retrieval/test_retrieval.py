@@ -106,3 +106,30 @@ def test_retrieval_layer_imports_no_front_end() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert "discord" not in out and "bot.cli" not in out
+
+
+@pytest.mark.parametrize("mode", ["dense", "bm25", "hybrid"])
+@pytest.mark.parametrize(
+    "question", ["Who did Hegseth meet in Tokyo?", "How many US troops are in Japan?", "What is a sourdough starter?"]
+)
+def test_the_shown_score_is_the_one_that_orders_the_hits(
+    article_retriever: Retriever, mode: str, question: str
+) -> None:
+    answer = article_retriever.ask(question, k=5, mode=mode)
+    scores = [hit.score for hit in answer.hits]
+    assert scores == sorted(scores, reverse=True)  # rank 2 never shows a higher score than rank 1
+    assert all(-1.25 <= score <= 1 for score in scores)
+    threshold = article_retriever.config.min_score
+    assert answer.answered == (bool(scores) and scores[0] >= threshold and answer.lacks is None) or answer.lacks
+
+
+def test_hybrid_scores_on_the_cosine_scale(article_retriever: Retriever) -> None:
+    """The passage matching the question's words best shows its similarity; the others less, by at most the weight."""
+    text = "Which missiles will the two countries build together?"
+    query = article_retriever.encoder.encode([text])[0]
+    hybrid = article_retriever.rank(text, query, depth=50, mode="hybrid")
+    similarity = article_retriever.index.similarity(hybrid.rows, query)
+    weight = article_retriever.config.hybrid_weight
+    assert np.all(hybrid.scores <= similarity + 1e-6) and np.all(hybrid.scores >= similarity - weight - 1e-6)
+    best_bm25 = int(np.argmax(article_retriever.index.lexical_scores(text)[hybrid.rows]))
+    assert hybrid.scores[best_bm25] == pytest.approx(similarity[best_bm25], abs=1e-6)

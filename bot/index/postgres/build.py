@@ -19,11 +19,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.corpus.splitting import CUT_RULES, SplitSettings, split_document
+from bot.corpus.splitting import CUT_RULES, SplitSettings
 from bot.encoders.base import ProgressFactory, resolve_model_path
 from bot.encoders.factory import load_encoder
 from bot.errors import CorpusError
-from bot.index.builder import BuildReport, _embed, _read_corpus, _skipped_fingerprints, split_settings
+from bot.index.builder import (
+    BuildReport,
+    _embed,
+    _skipped_fingerprints,
+    _split,
+    cut_settings_changed,
+    lexical_text,
+    read_corpus,
+    scan,
+    split_settings,
+)
 from bot.index.config import IndexConfig
 from bot.index.lexical import LexicalIndex
 from bot.index.postgres import encoders
@@ -84,7 +94,8 @@ def build_into_database(
         log.warning("%s", message)
 
     corpus_dir = config.corpus_dir
-    documents = _read_corpus(config, skip)
+    scanned = scan(config, skip)
+    documents, _ = read_corpus(scanned.files, config, skip)
     if not documents:
         raise CorpusError(f"The corpus folder {corpus_dir} holds no usable .txt or .md document.")
     db = database(config.database)
@@ -97,7 +108,7 @@ def build_into_database(
             previous = None
         known = {entry.info.id: entry for entry in previous.manifest.documents} if previous else {}
         fresh = [doc for doc in documents if doc.id not in known or known[doc.id].content_hash != doc.content_hash]
-        if previous is not None and _unchanged(previous.manifest, corpus_dir, documents, fresh, config.follow_links):
+        if previous is not None and _unchanged(previous.manifest, corpus_dir, documents, fresh, scanned.files):
             # Nothing to do: a second /reindex that waited for the first one ends here, without a new generation.
             return BuildReport(
                 added=0,
@@ -116,11 +127,12 @@ def build_into_database(
             encoder = load_encoder(config.model, export)
             splitting = split_settings(config, encoder.max_tokens)
             dimension = encoder.dimension
-            new_passages = {doc.id: split_document(doc, splitting, encoder.token_spans) for doc in fresh}
-            new_vectors = _embed(encoder, fresh, new_passages, progress)
+            cuts = _split(fresh, splitting, encoder, progress)
+            new_passages = {doc_id: [cut.passage for cut in doc_cuts] for doc_id, doc_cuts in cuts.items()}
+            new_vectors = _embed(encoder, fresh, cuts, progress)
         else:
             assert previous is not None
-            splitting = SplitSettings(**previous.manifest.splitter)
+            splitting = SplitSettings.from_manifest(previous.manifest.splitter)
             dimension = previous.manifest.dimension
 
         generation = create_generation(db, dimension)
@@ -139,7 +151,7 @@ def build_into_database(
                 ann=ann,
                 encoder_export=export_key,
                 quantized=quantized,
-                skipped=_skipped_fingerprints(corpus_dir, documents, config.follow_links),
+                skipped=_skipped_fingerprints(corpus_dir, scanned.files, documents),
             )
             publish(db, generation, manifest.to_json(), passages)
         except BaseException:
@@ -170,10 +182,7 @@ def _previous(db: Database, config: IndexConfig) -> PostgresIndex | None:
     except Exception as exc:
         log.info(f"the previous index cannot be reused ({exc}); rebuilding everything.")
         return None
-    if (
-        manifest.splitter.get("target_tokens") != config.passage_tokens
-        or manifest.splitter.get("overlap_sentences") != config.overlap_sentences
-    ):
+    if cut_settings_changed(config, manifest):
         log.info("the passage settings changed; re-embedding every document.")
         return None
     if outdated_cut(manifest, CUT_RULES):
@@ -183,7 +192,7 @@ def _previous(db: Database, config: IndexConfig) -> PostgresIndex | None:
 
 
 def _unchanged(
-    manifest: Manifest, corpus_dir: Path, documents: list[Document], fresh: list[Document], follow_links: bool
+    manifest: Manifest, corpus_dir: Path, documents: list[Document], fresh: list[Document], files: list[Path]
 ) -> bool:
     """Whether the current generation already is what a build would publish (same files, same fingerprints)."""
     if fresh or str(corpus_dir) != manifest.corpus_dir or len(documents) != len(manifest.documents):
@@ -196,7 +205,7 @@ def _unchanged(
             entry.mtime_ns,
         ) or doc.info != entry.info:
             return False
-    return manifest.skipped == _skipped_fingerprints(corpus_dir, documents, follow_links)
+    return manifest.skipped == _skipped_fingerprints(corpus_dir, files, documents)
 
 
 def _encoder_key(db: Database, config: IndexConfig) -> str | None:
@@ -306,11 +315,13 @@ def _jsonb(value: dict[str, Any]) -> Any:
 
 
 def _write_bm25(cur: Any, target: str, documents: list[Document], total: int) -> None:
-    """BM25 over `title\\ntext` of every passage, as the file builder indexes it; one postings row per term."""
+    """BM25 over what the file builder indexes for each passage (bot.index.builder.lexical_text); one postings row
+    per term."""
     titles = {doc.id: doc.info.title for doc in documents}
-    rows = cur.execute(f"SELECT doc_id, passage->>'text' FROM {target}.passages ORDER BY row").fetchall()
+    rows = cur.execute(f"SELECT passage FROM {target}.passages ORDER BY row").fetchall()
     assert len(rows) == total
-    lexical = LexicalIndex.build([f"{titles[doc_id]}\n{text}" for doc_id, text in rows])
+    passages = [Passage(**row[0]) for row in rows]
+    lexical = LexicalIndex.build([lexical_text(titles[p.doc_id], p) for p in passages])
     with cur.copy(f"COPY {target}.bm25_terms (term, rows, weights) FROM STDIN (FORMAT BINARY)") as copy:
         copy.set_types(["text", "bytea", "bytea"])
         for column, term in enumerate(lexical.vocab):
