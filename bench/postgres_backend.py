@@ -30,7 +30,7 @@ if str(REPO) not in sys.path:
 from bot.config import Settings  # noqa: E402
 from bot.evaluation.beir import load_beir  # noqa: E402
 from bot.evaluation.runner import write_corpus  # noqa: E402
-from bot.index.builder import build_index  # noqa: E402
+from bot.index.open import build  # noqa: E402
 from bot.retrieval.retriever import Retriever  # noqa: E402
 
 SAMPLE = REPO / "tests" / "data" / "scifact-300"
@@ -72,11 +72,11 @@ def compare_backends(url: str, dataset: Path, questions: int, work: Path) -> Non
     )
     write_corpus(data, work / "corpus")
     started = time.perf_counter()
-    report = build_index(base.indexing)
+    report = build(base.indexing)
     file_build = time.perf_counter() - started
     pg = base.with_values({"database_url": url, "database_schema": "bench"})
     started = time.perf_counter()
-    build_index(pg.indexing)
+    build(pg.indexing)
     pg_build = time.perf_counter() - started
     files, db = Retriever.open(base.retrieval), Retriever.open(pg.retrieval)
     texts = [q.text for q in data.queries][:questions]

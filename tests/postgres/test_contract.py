@@ -16,7 +16,7 @@ from bot.encoders.base import Encoder, Progress
 from bot.evaluation.beir import load_beir
 from bot.evaluation.questions import load_questions
 from bot.evaluation.runner import write_corpus
-from bot.index.builder import build_index
+from bot.index.open import build
 from bot.records import Answer
 from bot.retrieval.mode import Mode
 from bot.retrieval.retriever import Retriever
@@ -66,7 +66,7 @@ def both(file_settings: Settings, url: str, schema: str) -> tuple[Retriever, Ret
     """Retrievers on the file index of `file_settings` and on the same corpus built into `schema`."""
     pg = in_database(file_settings, url, schema)
     seed_encoder(pg, file_settings)
-    build_index(pg.indexing)
+    build(pg.indexing)
     return Retriever.open(file_settings.retrieval), Retriever.open(pg.retrieval)
 
 
@@ -83,7 +83,7 @@ def scifact_pair(
     write_corpus(load_beir(SCIFACT), root / "corpus")
     shutil.copytree(article_settings.index_dir, root / "index")  # reuses its encoder export (no 40 s export)
     settings = make_settings(root)
-    build_index(settings.indexing)
+    build(settings.indexing)
     return both(settings, postgres_url, "contract_scifact")
 
 

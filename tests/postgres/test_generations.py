@@ -15,8 +15,7 @@ import pytest
 
 from bot.config import Settings
 from bot.errors import DatabaseError, IndexMismatch
-from bot.index.builder import build_index
-from bot.index.open import published_version, version_of
+from bot.index.open import build, published_version, version_of
 from bot.index.postgres import generations
 from bot.index.postgres.connect import database
 from bot.retrieval.retriever import Retriever
@@ -61,12 +60,12 @@ def test_commands_give_the_file_backends_outputs(
 
 
 def test_refresh_embeds_only_what_changed_and_serves_without_restart(pg: Settings) -> None:
-    build_index(pg.indexing)
+    build(pg.indexing)
     before = Retriever.open(pg.retrieval)
     first = version_of(before.index)
     assert first is not None
     shutil.copy(EXTRA, pg.corpus_dir)
-    report = build_index(pg.indexing)
+    report = build(pg.indexing)
     assert (report.added, report.unchanged) == (1, 1)
     assert published_version(pg.database) == first + 1
     # The process that opened the first generation still answers from it, whole.
@@ -80,10 +79,10 @@ def test_refresh_embeds_only_what_changed_and_serves_without_restart(pg: Setting
 def test_old_generations_go_once_nobody_uses_them(pg: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     assert pg.database is not None
     monkeypatch.setattr(generations, "GRACE", 0.0)
-    build_index(pg.indexing)
+    build(pg.indexing)
     old = Retriever.open(pg.retrieval)
     shutil.copy(EXTRA, pg.corpus_dir)
-    build_index(pg.indexing)
+    build(pg.indexing)
     db = database(pg.database)
     assert generations.collect_garbage(db) == []  # `old` is still open here: its lease keeps generation 1
     assert old.ask(QUESTION).answered
@@ -95,10 +94,10 @@ def test_old_generations_go_once_nobody_uses_them(pg: Settings, monkeypatch: pyt
 
 
 def test_two_builders_at_once_build_once(pg: Settings) -> None:
-    build_index(pg.indexing)
+    build(pg.indexing)
     shutil.copy(EXTRA, pg.corpus_dir)
     reports = []
-    threads = [threading.Thread(target=lambda: reports.append(build_index(pg.indexing))) for _ in range(2)]
+    threads = [threading.Thread(target=lambda: reports.append(build(pg.indexing))) for _ in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -109,7 +108,7 @@ def test_two_builders_at_once_build_once(pg: Settings) -> None:
 
 
 def test_another_models_index_is_refused(pg: Settings) -> None:
-    build_index(pg.indexing)
+    build(pg.indexing)
     with pytest.raises(IndexMismatch, match="built with model 'all-MiniLM-L6-v2' but 'other-model' is configured"):
         Retriever.open(pg.with_values({"model": "other-model"}).retrieval)
 
@@ -152,12 +151,12 @@ def test_above_the_threshold_search_goes_through_hnsw(
 ) -> None:
     import bot.index.postgres.build as pg_build
 
-    build_index(pg.indexing)
+    build(pg.indexing)
     exact = Retriever.open(pg.retrieval).ask(QUESTION, 5)
     monkeypatch.setattr(pg_build, "HNSW_MIN", 0)
     other = pg.with_values({"database_schema": f"{pg.database_schema}_h"})
     seed_encoder(other, article_settings)
-    report = build_index(other.indexing)
+    report = build(other.indexing)
     assert report.ann.startswith("HNSW m=16")
     hnsw = Retriever.open(other.retrieval)
     assert hnsw.index.dense_search(hnsw.encoder.encode([QUESTION])[0], 500).tolist() != []  # ef_search widened

@@ -15,8 +15,7 @@ import pytest
 from bot.config import Settings
 from bot.discord_app.app import CiteBot
 from bot.discord_app.shared import Where
-from bot.index.builder import build_index
-from bot.index.open import version_of
+from bot.index.open import build, version_of
 from bot.index.postgres import activity
 from bot.index.postgres.connect import database
 from bot.retrieval.retriever import Retriever
@@ -34,7 +33,7 @@ CYCLISTS_TITLE = "Dietary status of trained female cyclists"
 @pytest.fixture
 def shared(pg: Settings) -> Settings:
     """The article, built into the test's schema."""
-    build_index(pg.indexing)
+    build(pg.indexing)
     return pg
 
 
