@@ -155,7 +155,10 @@ def build_index(
     if scan.other_kinds:
         unread["not documents"] = Counter(scan.other_kinds)
     if not documents:
-        raise CorpusError(f"The corpus folder {corpus_dir} holds no document citebot can read.")
+        raise CorpusError(
+            f"The corpus folder {corpus_dir} holds no usable document "
+            "(none of a kind citebot reads, or every one was skipped)."
+        )
     build = new_build_folder(config.index_dir)
     try:
         export = _export_encoder(config, build, previous)
