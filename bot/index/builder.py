@@ -201,7 +201,8 @@ def build_index(
                 DocumentEntry(doc.info, doc.content_hash, stat.st_size, stat.st_mtime_ns, first, len(passages))
             )
 
-        ann_name = _write_data(build, documents, passages, Vectors.concat(blocks, dimension), previous)
+        unchanged = previous is not None and not fresh and known.keys() == {doc.id for doc in documents}
+        ann_name = _write_data(build, documents, passages, Vectors.concat(blocks, dimension), previous, unchanged)
         manifest = Manifest(
             format_version=FORMAT_VERSION,
             model=config.model,
@@ -304,9 +305,16 @@ def _embed(
 
 
 def _write_data(
-    build: Path, documents: list[Document], passages: list[Passage], vectors: Vectors, previous: _Previous | None
+    build: Path,
+    documents: list[Document],
+    passages: list[Passage],
+    vectors: Vectors,
+    previous: _Previous | None,
+    unchanged: bool = False,
 ) -> str:
-    """Write passages, vectors, the FAISS index and the BM25 index into `build`; return the FAISS kind."""
+    """Write passages, vectors, the FAISS index and the BM25 index into `build`; return the FAISS kind.
+    When no document changed, the previous BM25 index is linked, not rebuilt (importing bm25s alone took
+    most of a refresh)."""
     import faiss
 
     write_passages(build, passages)
@@ -314,8 +322,11 @@ def _write_data(
     earlier = faiss.read_index(str(previous.build / FAISS)) if previous and (previous.build / FAISS).is_file() else None
     index = ann.build(np.ascontiguousarray(vectors.passages), previous=earlier)
     faiss.write_index(index, str(build / FAISS))
-    titles = {doc.id: doc.info.title for doc in documents}
-    LexicalIndex.build([lexical_text(titles[p.doc_id], p) for p in passages]).save(build / LEXICAL)
+    if unchanged and previous is not None and (previous.build / LEXICAL).is_dir():
+        shutil.copytree(previous.build / LEXICAL, build / LEXICAL, copy_function=_link_or_copy)
+    else:
+        titles = {doc.id: doc.info.title for doc in documents}
+        LexicalIndex.build([lexical_text(titles[p.doc_id], p) for p in passages]).save(build / LEXICAL)
     return ann.describe(index)
 
 

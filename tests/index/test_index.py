@@ -64,7 +64,9 @@ def test_unchanged_corpus_loads_no_model(corpus_copy: Settings, monkeypatch: pyt
     monkeypatch.setattr(bot.index.builder, "read_document", no_parsing)
     report = build_index(corpus_copy.indexing)
     assert report.unchanged == 1 and report.passages == 6
-    assert Retriever.open(corpus_copy.retrieval).documents["hegseth-japan-alliance.txt"].title.startswith("Defense")
+    retriever = Retriever.open(corpus_copy.retrieval)
+    assert retriever.documents["hegseth-japan-alliance.txt"].title.startswith("Defense")
+    assert "Nakatani" in retriever.ask("Who did Hegseth meet in Tokyo?", mode="bm25").hits[0].passage.text
 
 
 def test_full_rebuild_embeds_everything(corpus_copy: Settings) -> None:
