@@ -183,7 +183,10 @@ def _build(config: IndexConfig, full: bool, progress: ProgressFactory | None) ->
     if scanned.other_kinds:
         unread["not documents"] = Counter(scanned.other_kinds)
     if not documents:
-        raise CorpusError(f"The corpus folder {corpus_dir} holds no document citebot can read.")
+        raise CorpusError(
+            f"The corpus folder {corpus_dir} holds no usable document "
+            "(none of a kind citebot reads, or every one was skipped)."
+        )
     try:
         build = new_build_folder(config.index_dir)
     except OSError as exc:
@@ -229,7 +232,8 @@ def _build(config: IndexConfig, full: bool, progress: ProgressFactory | None) ->
                 DocumentEntry(doc.info, doc.content_hash, stat.st_size, stat.st_mtime_ns, first, len(passages))
             )
 
-        ann_name = _write_data(build, documents, passages, Vectors.concat(blocks, dimension), previous)
+        unchanged = previous is not None and not fresh and known.keys() == {doc.id for doc in documents}
+        ann_name = _write_data(build, documents, passages, Vectors.concat(blocks, dimension), previous, unchanged)
         sizes, checksums, mtimes = file_records(build)
         manifest = Manifest(
             format_version=FORMAT_VERSION,
@@ -409,9 +413,16 @@ def _embed(
 
 
 def _write_data(
-    build: Path, documents: list[Document], passages: list[Passage], vectors: Vectors, previous: _Previous | None
+    build: Path,
+    documents: list[Document],
+    passages: list[Passage],
+    vectors: Vectors,
+    previous: _Previous | None,
+    unchanged: bool = False,
 ) -> str:
-    """Write passages, vectors, the FAISS index and the BM25 index into `build`; return the FAISS kind."""
+    """Write passages, vectors, the FAISS index and the BM25 index into `build`; return the FAISS kind.
+    When no document changed, the previous BM25 index is linked, not rebuilt (importing bm25s alone took
+    most of a refresh)."""
     import faiss
 
     write_passages(build, passages)
@@ -419,8 +430,11 @@ def _write_data(
     earlier = faiss.read_index(str(previous.build / FAISS)) if previous and (previous.build / FAISS).is_file() else None
     index = ann.build(np.ascontiguousarray(vectors.passages), previous=earlier)
     faiss.write_index(index, str(build / FAISS))
-    titles = {doc.id: doc.info.title for doc in documents}
-    LexicalIndex.build([lexical_text(titles[p.doc_id], p) for p in passages]).save(build / LEXICAL)
+    if unchanged and previous is not None and (previous.build / LEXICAL).is_dir():
+        shutil.copytree(previous.build / LEXICAL, build / LEXICAL, copy_function=_link_or_copy)
+    else:
+        titles = {doc.id: doc.info.title for doc in documents}
+        LexicalIndex.build([lexical_text(titles[p.doc_id], p) for p in passages]).save(build / LEXICAL)
     return ann.describe(index)
 
 

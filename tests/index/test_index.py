@@ -13,6 +13,7 @@ import pytest
 import bot.index.builder
 from bot.cli.environment import REMEDIES
 from bot.config import Settings
+from bot.corpus.splitting import CUT_RULES
 from bot.errors import CorpusError, IndexCorrupt, IndexMismatch, IndexMissing
 from bot.index.builder import build_index
 from bot.index.store import MANIFEST, PASSAGES, current_build, read_manifest, read_passages
@@ -64,7 +65,9 @@ def test_unchanged_corpus_loads_no_model(corpus_copy: Settings, monkeypatch: pyt
     monkeypatch.setattr(bot.index.builder, "read_document", no_parsing)
     report = build_index(corpus_copy.indexing)
     assert report.unchanged == 1 and report.passages == 6
-    assert Retriever.open(corpus_copy.retrieval).documents["hegseth-japan-alliance.txt"].title.startswith("Defense")
+    retriever = Retriever.open(corpus_copy.retrieval)
+    assert retriever.documents["hegseth-japan-alliance.txt"].title.startswith("Defense")
+    assert "Nakatani" in retriever.ask("Who did Hegseth meet in Tokyo?", mode="bm25").hits[0].passage.text
 
 
 def test_full_rebuild_embeds_everything(corpus_copy: Settings) -> None:
@@ -172,12 +175,12 @@ def test_changed_embedding_settings_re_embed_everything(
 def test_an_index_cut_by_older_rules_is_re_embedded(corpus_copy: Settings) -> None:
     path = current_build(corpus_copy.index_dir) / MANIFEST
     raw = json.loads(path.read_text(encoding="utf-8"))
-    assert raw["splitter"].pop("rules") == 2
+    assert raw["splitter"].pop("rules") == CUT_RULES
     path.write_text(json.dumps(raw), encoding="utf-8")  # as written before the rules had a version
     with cli_log() as messages:
         assert build_index(corpus_copy.indexing).added == 1
     assert any("cut into passages by an older version of citebot; re-embedding" in m for m in messages)
-    assert read_manifest(current_build(corpus_copy.index_dir)).splitter["rules"] == 2
+    assert read_manifest(current_build(corpus_copy.index_dir)).splitter["rules"] == CUT_RULES
 
 
 def test_an_index_cut_by_older_rules_is_used_with_a_warning(corpus_copy: Settings) -> None:
@@ -197,7 +200,7 @@ def test_passages_are_read_row_by_row(article_settings: Settings) -> None:
     lines = (build / PASSAGES).read_text(encoding="utf-8").splitlines()
     table = read_passages(build, len(lines))
     assert len(table) == 6
-    assert [table[i] for i in range(6)] == [Passage(**json.loads(line)) for line in lines]
+    assert [table[i] for i in range(6)] == [Passage.from_json(json.loads(line)) for line in lines]
     assert table[-1] == table[5] and table[1:3] == [table[1], table[2]]
     with pytest.raises(IndexError):
         table[6]
@@ -252,8 +255,8 @@ def test_corrupt_index_is_rebuilt_by_index(corpus_copy: Settings) -> None:
 def test_hits_per_document_are_capped_when_there_are_several(corpus_copy: Settings) -> None:
     write(
         corpus_copy,
-        "briefing.md",
-        "# Briefing\n\n" + "\n\n".join(f"Hegseth met officials in Tokyo, meeting number {n}." for n in range(6)),
+        "briefing.txt",  # plain text: a passage per paragraph (a Markdown section would merge them into one)
+        "Briefing\n\n" + "\n\n".join(f"Hegseth met officials in Tokyo, meeting number {n}." for n in range(6)),
     )
     build_index(corpus_copy.indexing)
     capped = Retriever.open(corpus_copy.with_values({"max_hits_per_doc": 2}).retrieval)
