@@ -71,7 +71,7 @@ from bot.encoders.factory import load_encoder
 from bot.index.lexical import LexicalIndex
 from bot.encoders.onnx_export import export_onnx
 from bot.config import Settings
-from bot.corpus.splitting import split_document
+from bot.corpus.cutting import split_document
 settings = Settings.from_env(environ={}, dotenv=None).with_values({"corpus_dir": sys.argv[1]})
 scratch = Path(sys.argv[2])
 texts = json.load(open(sys.argv[3], encoding="utf-8"))

@@ -13,12 +13,8 @@ import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from bot.records import Document, Passage
-
-if TYPE_CHECKING:
-    from bot.corpus.sections import Cut
 
 TokenSpans = Callable[[str], list[tuple[int, int]]]
 
@@ -128,22 +124,6 @@ class TokenCounter:
             piece_end = end if j == last - 1 else self.ends[j]
             cuts.append((piece_start, piece_end))
         return cuts
-
-
-def split_document(document: Document, settings: SplitSettings, token_spans: TokenSpans) -> list[Passage]:
-    """Cut a document into passages: by section when a reader found sections (bot.corpus.sections), else
-    within paragraphs, at sentence bounds, overlapping by whole sentences."""
-    return [cut.passage for cut in split_for_embedding(document, settings, token_spans)]
-
-
-def split_for_embedding(document: Document, settings: SplitSettings, token_spans: TokenSpans) -> list[Cut]:
-    """The passages of `split_document`, each with the context embedded in front of it (see Cut)."""
-    from bot.corpus.sections import Cut, locate, split_sections
-
-    if document.sections and settings.sections:
-        return split_sections(document, settings, token_spans)
-    passages = split_paragraphs(document, settings, token_spans)
-    return [Cut(passage) for passage in (locate(document, passages) if document.sections else passages)]
 
 
 def split_paragraphs(document: Document, settings: SplitSettings, token_spans: TokenSpans) -> list[Passage]:

@@ -15,10 +15,11 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.corpus.cutting import split_for_embedding
 from bot.corpus.documents import SUFFIXES, document_id, read_document
 from bot.corpus.sections import Cut
 from bot.corpus.selection import CorpusScan, kind, scan_corpus
-from bot.corpus.splitting import CUT_RULES, SplitSettings, split_for_embedding
+from bot.corpus.splitting import CUT_RULES, SplitSettings
 from bot.encoders.base import Encoder, ProgressFactory, resolve_model_path
 from bot.encoders.factory import load_encoder
 from bot.errors import CitebotError, CorpusError, IndexFolderError, IndexMissing

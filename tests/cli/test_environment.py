@@ -97,7 +97,7 @@ def test_piped_text_is_plain_and_stable() -> None:
     assert answer_text(answer, width=40) == (
         "Q: Who met?\n"
         "\n"
-        "[1] Tokyo talks, paragraph 2  score 0.71\n"
+        "[1] Tokyo talks · doc, paragraph 2  score 0.71\n"
         "    2025-03-30, corpus/doc.txt\n"
         "    Before. **Hegseth met Nakatani in\n"
         "    Tokyo.** After.\n"
@@ -118,7 +118,9 @@ def test_a_terminal_gets_bold_and_wraps_by_cell_width(monkeypatch: pytest.Monkey
     lines = ANSI.sub("", out).splitlines()
     assert all(cell_len(line) <= 40 for line in lines)
     assert max(cell_len(line) for line in lines) >= 38  # bold takes no columns: lines fill the width
-    assert "".join(line.strip() for line in lines[4:]).replace(" ", "") == answer.hits[0].passage.text.replace(" ", "")
+    passage_lines = lines[lines.index(next(line for line in lines if "corpus/doc.txt" in line)) + 1 :]
+    quoted = "".join(line.strip() for line in passage_lines).replace(" ", "")
+    assert quoted == answer.hits[0].passage.text.replace(" ", "")
 
 
 def test_no_color_on_a_terminal_is_plain_text_without_markers(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -6,8 +6,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.corpus.cutting import split_document
 from bot.corpus.documents import parse_document
-from bot.corpus.splitting import SplitSettings, split_document
+from bot.corpus.splitting import SplitSettings
 from tests.support import reference_encoder
 
 WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJ0123456789'’é-", min_size=1, max_size=12)

@@ -7,10 +7,11 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.corpus.cutting import split_document, split_for_embedding
 from bot.corpus.readers.layout import TextBuilder
 from bot.corpus.readers.markdown import read_text
 from bot.corpus.sections import MIN_TOKENS, Cut
-from bot.corpus.splitting import SPECIAL_TOKENS, SplitSettings, split_document, split_for_embedding
+from bot.corpus.splitting import SPECIAL_TOKENS, SplitSettings
 from bot.records import Document, DocumentInfo
 from tests.support import reference_encoder
 

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.corpus.cutting import split_document
 from bot.corpus.splitting import (
     HEADING_TOKENS,
     SPECIAL_TOKENS,
@@ -16,7 +17,6 @@ from bot.corpus.splitting import (
     SplitSettings,
     paragraph_spans,
     sentence_spans,
-    split_document,
 )
 from bot.encoders.sentence_transformer import SentenceTransformerEncoder
 from bot.records import Document, DocumentInfo, Passage

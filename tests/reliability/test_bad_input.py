@@ -112,7 +112,7 @@ def test_an_index_of_zero_passages_answers_that_it_has_none(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings = write_corpus(tmp_path)
-    monkeypatch.setattr(bot.index.builder, "split_document", lambda *args: [])
+    monkeypatch.setattr(bot.index.builder, "split_for_embedding", lambda *args: [])
     build_index(settings.indexing)
     for mode in ("hybrid", "dense", "bm25"):
         assert run(settings, "ask", "--mode", mode, "What is studied?") == 0

@@ -203,7 +203,7 @@ class PassageRows(Sequence[Passage]):
 
     def remember(self, row: int, raw: dict[str, Any]) -> None:
         with self._lock:
-            self._cache[row] = Passage(**raw)
+            self._cache[row] = Passage.from_json(raw)
             while len(self._cache) > CACHE_ROWS:
                 self._cache.popitem(last=False)
 

@@ -320,7 +320,7 @@ def _write_bm25(cur: Any, target: str, documents: list[Document], total: int) ->
     titles = {doc.id: doc.info.title for doc in documents}
     rows = cur.execute(f"SELECT passage FROM {target}.passages ORDER BY row").fetchall()
     assert len(rows) == total
-    passages = [Passage(**row[0]) for row in rows]
+    passages = [Passage.from_json(row[0]) for row in rows]
     lexical = LexicalIndex.build([lexical_text(titles[p.doc_id], p) for p in passages])
     with cur.copy(f"COPY {target}.bm25_terms (term, rows, weights) FROM STDIN (FORMAT BINARY)") as copy:
         copy.set_types(["text", "bytea", "bytea"])
