@@ -23,7 +23,6 @@ from bot.printable import printable
 if TYPE_CHECKING:
     from pathspec import GitIgnoreSpec
 
-DEFAULT_INCLUDE: tuple[str, ...] = ("*",)
 DEFAULT_EXCLUDE: tuple[str, ...] = (
     ".*",  # hidden files and folders (.git, .github, .venv)
     "_build/",  # Sphinx output
@@ -86,7 +85,9 @@ def scan_corpus(
     if not os.access(root, os.R_OK | os.X_OK):
         raise CorpusError(f"The corpus folder {root} cannot be read (permission denied).")
     excluded = _spec(DEFAULT_EXCLUDE + tuple(exclude), "CITEBOT_EXCLUDE")
-    included = _spec(tuple(include) or DEFAULT_INCLUDE, "CITEBOT_INCLUDE")
+    # Every file is a candidate unless include patterns are given: matching "*" against each of thousands
+    # of files would only cost time on every cold `ask` (the freshness check walks the corpus too).
+    included = _spec(tuple(include), "CITEBOT_INCLUDE") if include else None
     wanted = tuple(suffix.lower() for suffix in suffixes)
     say = warn or (lambda message: None)
     scan = CorpusScan()
@@ -117,7 +118,7 @@ def scan_corpus(
             path = os.path.join(folder, name)
             if not os.path.isfile(path):
                 continue
-            if excluded.match_file(prefix + name) or not included.match_file(prefix + name):
+            if excluded.match_file(prefix + name) or (included is not None and not included.match_file(prefix + name)):
                 scan.excluded_files += 1
             elif not name.lower().endswith(wanted):
                 scan.other_kinds[kind(name)] += 1
