@@ -189,7 +189,35 @@ def check_model(manifest: Manifest, model: str, dimension: int | None = None) ->
         )
 
 
-class PassageTable(Sequence[Passage]):
+class LazyPassages(Sequence[Passage]):
+    """Row -> Passage, read on demand: a subclass reads one row in range (`_read`) and may fetch the rows of
+    a slice at once (`_prefetch`)."""
+
+    @overload
+    def __getitem__(self, row: int) -> Passage: ...
+
+    @overload
+    def __getitem__(self, row: slice) -> list[Passage]: ...
+
+    def __getitem__(self, row: int | slice) -> Passage | list[Passage]:
+        if isinstance(row, slice):
+            rows = range(*row.indices(len(self)))
+            self._prefetch(rows)
+            return [self._read(r) for r in rows]
+        if row < 0:
+            row += len(self)
+        if not 0 <= row < len(self):
+            raise IndexError(row)
+        return self._read(row)
+
+    def _prefetch(self, rows: range) -> None:
+        """Fetch these rows together, where that is cheaper than one by one."""
+
+    def _read(self, row: int) -> Passage:
+        raise NotImplementedError
+
+
+class PassageTable(LazyPassages):
     """The passages of a build, each parsed from its line of passages.jsonl on first use.
 
     An answer reads a few dozen of what may be hundreds of thousands of rows: finding the
@@ -207,21 +235,9 @@ class PassageTable(Sequence[Passage]):
     def __len__(self) -> int:
         return len(self._ends)
 
-    @overload
-    def __getitem__(self, row: int) -> Passage: ...
-
-    @overload
-    def __getitem__(self, row: slice) -> list[Passage]: ...
-
-    def __getitem__(self, row: int | slice) -> Passage | list[Passage]:
-        if isinstance(row, slice):
-            return [self[i] for i in range(*row.indices(len(self)))]
-        if row < 0:
-            row += len(self)
+    def _read(self, row: int) -> Passage:
         passage = self._parsed.get(row)
         if passage is None:
-            if not 0 <= row < len(self):
-                raise IndexError(row)
             try:
                 passage = Passage.from_json(json.loads(self._data[self._starts[row] : self._ends[row]]))
             except (ValueError, TypeError, AttributeError):

@@ -13,10 +13,10 @@ import json
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, overload
+from typing import Any
 
 import numpy as np
 
@@ -25,7 +25,7 @@ from bot.index.lexical import Analyzer, Bm25Params
 from bot.index.postgres.connect import EF_SEARCH, Database
 from bot.index.postgres.encoders import materialise
 from bot.index.postgres.generations import data_schema, leases, q, require_current
-from bot.index.store import DocumentEntry, Manifest
+from bot.index.store import DocumentEntry, LazyPassages, Manifest
 from bot.records import DocumentInfo, Passage
 
 _EF_SET: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()  # connection -> its hnsw.ef_search
@@ -186,7 +186,7 @@ def describe(db: Database, generation: int) -> str:
     return f"{db.config.shown} (schema {db.schema}, generation {generation})"
 
 
-class PassageRows(Sequence[Passage]):
+class PassageRows(LazyPassages):
     """Row -> Passage, read from the generation on first use (a block at a time) and kept."""
 
     def __init__(self, index: PostgresIndex) -> None:
@@ -207,21 +207,10 @@ class PassageRows(Sequence[Passage]):
             while len(self._cache) > CACHE_ROWS:
                 self._cache.popitem(last=False)
 
-    @overload
-    def __getitem__(self, row: int) -> Passage: ...
+    def _prefetch(self, rows: range) -> None:
+        self._fetch([r for r in rows if r not in self._cache])
 
-    @overload
-    def __getitem__(self, row: slice) -> list[Passage]: ...
-
-    def __getitem__(self, row: int | slice) -> Passage | list[Passage]:
-        if isinstance(row, slice):
-            rows = range(*row.indices(self._count))
-            self._fetch([r for r in rows if r not in self._cache])
-            return [self[r] for r in rows]
-        if row < 0:
-            row += self._count
-        if not 0 <= row < self._count:
-            raise IndexError(row)
+    def _read(self, row: int) -> Passage:
         passage = self._cache.get(row)
         if passage is None:
             first = row - row % BLOCK
