@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -121,6 +122,7 @@ class _Previous:
     manifest: Manifest
     passages: PassageTable
     vectors: Vectors
+    index: Any  # its FAISS index: an IVF index lends its trained quantizer to the next build
 
     def entries(self) -> dict[str, DocumentEntry]:
         return {entry.info.id: entry for entry in self.manifest.documents}
@@ -390,7 +392,7 @@ def _load_previous(config: IndexConfig) -> _Previous | None:
             log.info(f"{OUTDATED_CUT}; re-embedding every document.")
             return None
         loaded = load_build(build, manifest)
-        return _Previous(build, manifest, loaded.passages, loaded.vectors)
+        return _Previous(build, manifest, loaded.passages, loaded.vectors, loaded.index)
     except IndexMissing:
         return None
     except (CitebotError, OSError, ValueError) as exc:
@@ -428,7 +430,7 @@ def _write_data(
 
     write_passages(build, passages)
     vectors.save(build)
-    earlier = faiss.read_index(str(previous.build / FAISS)) if previous and (previous.build / FAISS).is_file() else None
+    earlier = previous.index if previous else None  # loaded (and checked) with the previous build
     index = ann.build(np.ascontiguousarray(vectors.passages), previous=earlier)
     faiss.write_index(index, str(build / FAISS))
     if unchanged and previous is not None and (previous.build / LEXICAL).is_dir():

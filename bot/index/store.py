@@ -299,12 +299,7 @@ def _older_builds(index_dir: Path) -> list[Path]:
         return []
     if not (current / MANIFEST).is_file():
         return []
-    return [
-        folder
-        for folder in index_dir.iterdir()
-        if _BUILD_NAME.fullmatch(folder.name) and folder.is_dir() and not folder.is_symlink()
-        and _is_manifest(folder / MANIFEST)
-    ]
+    return [folder for folder in _build_folders(index_dir) if _is_manifest(folder / MANIFEST)]
 
 
 def _is_manifest(path: Path) -> bool:
@@ -366,6 +361,11 @@ def publish(index_dir: Path, build: Path, manifest: Manifest) -> None:
 
 def citebot_builds(index_dir: Path) -> list[Path]:
     """The build folders in `index_dir` that citebot made (each holds its marker)."""
+    return [folder for folder in _build_folders(index_dir) if (folder / BUILD_MARKER).is_file()]
+
+
+def _build_folders(index_dir: Path) -> list[Path]:
+    """Real folders (no links) in `index_dir` named like builds: `build-*`."""
     try:
         folders = list(index_dir.iterdir())
     except OSError:
@@ -373,10 +373,7 @@ def citebot_builds(index_dir: Path) -> list[Path]:
     return [
         folder
         for folder in folders
-        if _BUILD_NAME.fullmatch(folder.name)
-        and folder.is_dir()
-        and not folder.is_symlink()
-        and (folder / BUILD_MARKER).is_file()
+        if _BUILD_NAME.fullmatch(folder.name) and folder.is_dir() and not folder.is_symlink()
     ]
 
 
